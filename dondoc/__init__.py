@@ -1,0 +1,1 @@
+"""dondoc: durable follow-up of committee directives on Temporal."""

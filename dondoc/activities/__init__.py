@@ -1,0 +1,1 @@
+"""Activities: every side effect of the workflows, each idempotent through a business key."""

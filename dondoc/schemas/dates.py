@@ -1,0 +1,72 @@
+"""Parsing of dates as Vietnamese offices write them (dd/mm/yyyy) and as ISO 8601."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+_VN_DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
+
+
+def parse_date(value: object) -> date:
+    """A calendar date: a YAML/`date` value, `YYYY-MM-DD`, or `dd/mm/yyyy` (also with `.` or `-`)."""
+    if isinstance(value, datetime):
+        raise ValueError("expected a date without a time")
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        m = _VN_DATE.match(value)
+        if m:
+            day, month, year = (int(g) for g in m.groups())
+            try:
+                return date(year, month, day)
+            except ValueError as exc:
+                raise ValueError(f"'{value}' is not a real date (dd/mm/yyyy): {exc}") from None
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValueError(f"'{value}' is not a date: write dd/mm/yyyy (30/06/2024) or YYYY-MM-DD")
+
+
+def parse_due(value: object) -> date | datetime:
+    """A deadline: a date (the end of that day locally) or an ISO datetime with an offset."""
+    if isinstance(value, datetime):
+        dt = value
+    elif isinstance(value, str) and "T" in value.upper():
+        try:
+            dt = datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(
+                f"'{value}' is not an ISO datetime (e.g. 2024-06-30T17:00:00+07:00)"
+            ) from None
+    else:
+        return parse_date(value)
+    if dt.tzinfo is None or dt.utcoffset() is None:
+        raise ValueError(f"'{value}' has no UTC offset: add one, e.g. 2024-06-30T17:00:00+07:00")
+    return dt
+
+
+def end_of_day(day: date, tz: ZoneInfo) -> datetime:
+    """The last instant of `day` in `tz` (23:59:59), as the deadline a date stands for."""
+    return datetime.combine(day, time(23, 59, 59), tzinfo=tz)
+
+
+def to_utc(dt: datetime) -> datetime:
+    return dt.astimezone(ZoneInfo("UTC"))
+
+
+def format_vn(dt: datetime, tz: ZoneInfo) -> str:
+    """`dd/mm/yyyy HH:MM` in the directive's timezone, for people."""
+    return dt.astimezone(tz).strftime("%d/%m/%Y %H:%M")
+
+
+def format_duration(delta: timedelta) -> str:
+    total = int(delta.total_seconds())
+    days, rest = divmod(total, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    parts = [f"{days} ngày" if days else "", f"{hours} giờ" if hours else ""]
+    parts += [f"{minutes} phút" if minutes else "", f"{seconds} giây" if seconds else ""]
+    return " ".join(p for p in parts if p) or "0 giây"

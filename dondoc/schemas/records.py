@@ -1,0 +1,67 @@
+"""Inputs and results of the activities that record what the workflows decide."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from dondoc.schemas import Frozen
+from dondoc.schemas.messages import DirectiveStatus, ItemSpec, ItemStatus
+
+
+class ItemRef(Frozen):
+    directive_code: str
+    number: str
+
+
+class LoadItemsInput(Frozen):
+    directive_code: str
+    offset: int
+    limit: int
+
+
+class ItemPage(Frozen):
+    items: list[ItemSpec]
+
+
+class RecordAssignmentInput(Frozen):
+    item: ItemRef
+    at: datetime
+
+
+class RecordReportInput(Frozen):
+    item: ItemRef
+    report_id: str
+    unit: str
+    progress: int
+    done: bool
+    note: str | None = None
+    channel: str = "update"
+    at: datetime
+
+
+class SendRemindersInput(Frozen):
+    item: ItemRef
+    units: list[str] = Field(min_length=1)
+    kind: str = "due"
+    at: datetime
+
+
+class RecordEscalationInput(Frozen):
+    item: ItemRef
+    level: int
+    deadline_seq: int = 0
+    at: datetime
+
+
+class RecordItemStatusInput(Frozen):
+    item: ItemRef
+    status: ItemStatus
+    at: datetime
+
+
+class RecordDirectiveStatusInput(Frozen):
+    directive_code: str
+    status: DirectiveStatus
+    at: datetime

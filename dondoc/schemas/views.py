@@ -1,0 +1,70 @@
+"""What supervisors read: `dondoc status` and `dondoc list`, as tables or JSON."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from dondoc.schemas import Frozen
+from dondoc.schemas.messages import DirectiveStatus, ItemStatus, Role
+
+
+class UnitView(Frozen):
+    code: str
+    name: str
+    role: Role
+    progress: int
+    done: bool
+    last_report_at: datetime | None = None
+
+
+class ReminderView(Frozen):
+    unit: str
+    at: datetime
+
+
+class EscalationView(Frozen):
+    level: int
+    at: datetime
+    to: str
+
+
+class ItemView(Frozen):
+    number: str
+    title: str
+    workflow_id: str
+    status: ItemStatus
+    due: datetime
+    completed_at: datetime | None = None
+    units: list[UnitView]
+    reminders: list[ReminderView] = Field(default_factory=list)
+    escalations: list[EscalationView] = Field(default_factory=list)
+
+
+class DirectiveHeader(Frozen):
+    code: str
+    title: str
+    workflow_id: str
+    status: DirectiveStatus
+    committee: str
+    timezone: str
+
+
+class DirectiveView(Frozen):
+    directive: DirectiveHeader
+    items: list[ItemView]
+
+
+class ItemRow(Frozen):
+    directive_code: str
+    number: str
+    title: str
+    status: ItemStatus
+    due: datetime
+    lead: list[str]
+    workflow_id: str
+
+
+class ItemList(Frozen):
+    items: list[ItemRow]

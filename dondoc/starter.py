@@ -1,0 +1,137 @@
+"""Client side of the CLI: start directives, send reports, read status and lists."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from temporalio.client import Client, WorkflowExecutionStatus, WorkflowUpdateFailedError
+from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDReusePolicy
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
+from temporalio.service import RPCError, RPCStatusCode
+
+from dondoc.config import Settings, directive_workflow_id, item_workflow_id
+from dondoc.db.migrate import upgrade
+from dondoc.db.queries import UnknownDirectiveError, directive_view, list_items
+from dondoc.db.session import SessionFactory, make_engine, session_factory
+from dondoc.db.store import StoreOutcome, store_directive
+from dondoc.errors import DondocError
+from dondoc.schemas.directive import DirectivePlan
+from dondoc.schemas.loader import DirectiveFileError, load_directive
+from dondoc.schemas.messages import DirectiveInput, ReportInput, ReportResult
+from dondoc.schemas.views import DirectiveView, ItemRow
+from dondoc.workflows.directive import DIRECTIVE_KEY, DirectiveWorkflow
+
+UPDATE_WAIT_S = 30.0
+
+
+def open_database(settings: Settings) -> SessionFactory:
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    return session_factory(engine)
+
+
+def read_plan(path: Path) -> DirectivePlan:
+    try:
+        return load_directive(path)
+    except DirectiveFileError as exc:
+        raise DondocError(exc.render()) from None
+
+
+@dataclass(frozen=True)
+class Started:
+    workflow_id: str
+    past_due: list[str]
+
+
+async def start_plan(
+    client: Client, sessions: SessionFactory, settings: Settings, plan: DirectivePlan
+) -> Started:
+    """Store the plan, then start its workflow; a directive code runs at most once."""
+    wf_id = directive_workflow_id(plan.code)
+    try:
+        desc = await client.get_workflow_handle(wf_id).describe()
+    except RPCError as err:
+        if err.status != RPCStatusCode.NOT_FOUND:
+            raise
+    else:
+        raise DondocError(
+            f"directive '{plan.code}' was already started (workflow {wf_id},"
+            f" {desc.status.name.lower() if desc.status else 'unknown'}); it is never started twice"
+        )
+    now = datetime.now(UTC)
+    if store_directive(sessions, plan, now) == StoreOutcome.CONFLICT:
+        raise DondocError(
+            f"directive code '{plan.code}' is already stored with different content;"
+            " give the new directive its own code"
+        )
+    try:
+        await client.start_workflow(
+            DirectiveWorkflow.run,
+            DirectiveInput(code=plan.code, item_count=len(plan.items)),
+            id=wf_id,
+            task_queue=settings.task_queue,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            search_attributes=TypedSearchAttributes([SearchAttributePair(DIRECTIVE_KEY, plan.code)]),
+        )
+    except WorkflowAlreadyStartedError:
+        raise DondocError(f"directive '{plan.code}' was already started ({wf_id})") from None
+    past = [i.number for i in plan.items if i.due <= now]
+    return Started(workflow_id=wf_id, past_due=past)
+
+
+async def send_report(
+    client: Client, code: str, number: str, report: ReportInput
+) -> ReportResult:
+    wf_id = item_workflow_id(code, number)
+    handle = client.get_workflow_handle(wf_id)
+    try:
+        return await asyncio.wait_for(
+            handle.execute_update(
+                "report", report, id=report.report_id, result_type=ReportResult
+            ),
+            timeout=UPDATE_WAIT_S,
+        )
+    except WorkflowUpdateFailedError as err:
+        cause = err.cause
+        reason = cause.message if isinstance(cause, ApplicationError) else str(cause or err)
+        raise DondocError(f"report rejected: {reason}") from None
+    except TimeoutError:
+        raise DondocError(
+            f"no worker answered within {UPDATE_WAIT_S:.0f} s: is `dondoc worker` running?"
+        ) from None
+    except RPCError as err:
+        raise DondocError(await _why_not_running(client, code, number, err)) from None
+
+
+async def _why_not_running(client: Client, code: str, number: str, err: RPCError) -> str:
+    """Turn the server's answer to an update on a missing or closed workflow into plain words."""
+    try:
+        desc = await client.get_workflow_handle(item_workflow_id(code, number)).describe()
+    except RPCError:
+        try:
+            await client.get_workflow_handle(directive_workflow_id(code)).describe()
+        except RPCError:
+            return f"unknown directive '{code}': no such directive has been started"
+        return f"directive '{code}' has no item '{number}'"
+    if desc.status != WorkflowExecutionStatus.RUNNING:
+        return f"report rejected: item {number} of '{code}' is already completed; no more reports"
+    return f"report not delivered: {err.message}"
+
+
+def status_view(sessions: SessionFactory, code: str) -> DirectiveView:
+    try:
+        return directive_view(sessions, code, datetime.now(UTC))
+    except UnknownDirectiveError as exc:
+        raise DondocError(str(exc)) from None
+
+
+def item_rows(
+    sessions: SessionFactory, *, overdue: bool = False, unit: str | None = None
+) -> list[ItemRow]:
+    return list_items(sessions, datetime.now(UTC), overdue=overdue, unit=unit)
+
+
+__all__ = ["Path", "Started", "item_rows", "open_database", "read_plan", "send_report", "start_plan"]

@@ -1,0 +1,99 @@
+"""The worker: wires settings, database, activities and workflows onto the task queue."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from concurrent.futures import ThreadPoolExecutor
+
+import structlog
+from temporalio.api.enums.v1 import IndexedValueType
+from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
+from temporalio.client import Client
+from temporalio.service import RPCError
+from temporalio.worker import Worker
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
+
+from dondoc.activities.notify import Notifier
+from dondoc.activities.records import RecordActivities
+from dondoc.client import connect
+from dondoc.config import Settings
+from dondoc.db.migrate import upgrade
+from dondoc.db.session import SessionFactory, make_engine, session_factory
+from dondoc.workflows.directive import DIRECTIVE_KEY, DirectiveWorkflow
+from dondoc.workflows.item import TaskItemWorkflow
+
+log = structlog.get_logger("dondoc.worker")
+
+WORKFLOWS = [DirectiveWorkflow, TaskItemWorkflow]
+SEARCH_ATTRIBUTES = {DIRECTIVE_KEY.name: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD}
+
+
+def build_worker(
+    client: Client,
+    sessions: SessionFactory,
+    task_queue: str,
+    *,
+    notifier: Notifier | None = None,
+    executor: ThreadPoolExecutor | None = None,
+    fail_fast: bool = False,
+) -> Worker:
+    acts = RecordActivities(sessions, notifier)
+    return Worker(
+        client,
+        task_queue=task_queue,
+        workflows=WORKFLOWS,
+        activities=[
+            acts.load_items,
+            acts.record_assignment,
+            acts.record_report,
+            acts.send_reminders,
+            acts.record_escalation,
+            acts.record_item_status,
+            acts.record_directive_status,
+        ],
+        activity_executor=executor or ThreadPoolExecutor(max_workers=16),
+        # Tests: a sandbox or code error fails the workflow at once instead of retrying the task.
+        workflow_failure_exception_types=[Exception] if fail_fast else [],
+        # Our schemas are pure pydantic models: pass them through instead of re-importing them
+        # for every workflow run (ms per activation and memory per cached run).
+        workflow_runner=SandboxedWorkflowRunner(
+            restrictions=SandboxRestrictions.default.with_passthrough_modules("dondoc", "pydantic")
+        ),
+    )
+
+
+async def ensure_search_attributes(client: Client, namespace: str) -> None:
+    """Register our search attributes; a server that has them already answers ALREADY_EXISTS."""
+    try:
+        await client.operator_service.add_search_attributes(
+            AddSearchAttributesRequest(namespace=namespace, search_attributes=SEARCH_ATTRIBUTES)
+        )
+    except RPCError as err:
+        if "already" not in str(err).lower():
+            raise
+
+
+async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> None:
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    client = await connect(settings)
+    await ensure_search_attributes(client, settings.temporal_namespace)
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError):  # not the main thread
+            pass
+    worker = build_worker(client, session_factory(engine), settings.task_queue)
+    log.info(
+        "worker_started",
+        task_queue=settings.task_queue,
+        temporal=settings.temporal_address,
+        database=engine.url.render_as_string(hide_password=True),
+    )
+    async with worker:
+        await stop.wait()
+    log.info("worker_stopped")
+    engine.dispose()

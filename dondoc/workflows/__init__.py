@@ -1,0 +1,1 @@
+"""Temporal workflows: one directive workflow, one task-item workflow per item."""

@@ -1,0 +1,140 @@
+"""The directive workflow: starts one task-item workflow per item and follows their statuses."""
+
+from __future__ import annotations
+
+import asyncio
+
+from temporalio import workflow
+from temporalio.common import SearchAttributeKey, SearchAttributePair, TypedSearchAttributes
+from temporalio.exceptions import WorkflowAlreadyStartedError
+
+with workflow.unsafe.imports_passed_through():
+    from dondoc.config import item_workflow_id
+    from dondoc.schemas.messages import (
+        DirectiveInput,
+        DirectiveResult,
+        DirectiveState,
+        DirectiveStatus,
+        ItemInput,
+        ItemSpec,
+        ItemStatus,
+        ItemStatusChange,
+    )
+    from dondoc.schemas.records import (
+        ItemPage,
+        LoadItemsInput,
+        RecordDirectiveStatusInput,
+    )
+    from dondoc.workflows.calls import record
+    from dondoc.workflows.item import TaskItemWorkflow
+
+DIRECTIVE_KEY = SearchAttributeKey.for_keyword("DondocDirective")
+# Items are read from the database a page at a time and their workflows started a page at a
+# time; a run starts at most WINDOW children, then continues as new, so neither Temporal's
+# 2,000-pending-children limit nor the history limit bounds a directive's size.
+PAGE_SIZE = 100
+WINDOW = 500
+
+
+@workflow.defn(name="DirectiveWorkflow")
+class DirectiveWorkflow:
+    """Orchestrates a directive: starts a TaskItemWorkflow per item and tracks their statuses.
+
+    Items tell it of every status change (signal `item_status`); it completes when all items
+    have completed. Children are abandoned on close so they outlive continue-as-new.
+
+    Signal `item_status` (ItemStatusChange); query `state` (DirectiveState).
+    """
+
+    @workflow.init
+    def __init__(self, inp: DirectiveInput) -> None:
+        self._code = inp.code
+        self._total = inp.item_count
+        self._next = inp.next_offset
+        self._statuses: dict[str, ItemStatus] = dict(inp.statuses)
+
+    @workflow.run
+    async def run(self, inp: DirectiveInput) -> DirectiveResult:
+        started_here = 0
+        while self._next < self._total:
+            page: ItemPage = await record(
+                "load_items",
+                LoadItemsInput(directive_code=self._code, offset=self._next, limit=PAGE_SIZE),
+                result_type=ItemPage,
+            )
+            if not page.items:
+                break
+            await asyncio.gather(*(self._start_item(spec) for spec in page.items))
+            self._next += len(page.items)
+            started_here += len(page.items)
+            if self._next < self._total and (
+                started_here >= WINDOW or workflow.info().is_continue_as_new_suggested()
+            ):
+                await self._continue_as_new()
+
+        await workflow.wait_condition(
+            lambda: self._all_closed() or workflow.info().is_continue_as_new_suggested()
+        )
+        if not self._all_closed():
+            await self._continue_as_new()
+        await record(
+            "record_directive_status",
+            RecordDirectiveStatusInput(
+                directive_code=self._code, status=DirectiveStatus.COMPLETED, at=workflow.now()
+            ),
+        )
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return DirectiveResult(
+            code=self._code, status=DirectiveStatus.COMPLETED, items=dict(self._statuses)
+        )
+
+    @workflow.signal(name="item_status")
+    def item_status(self, change: ItemStatusChange) -> None:
+        if not self._statuses.get(change.number, ItemStatus.IN_PROGRESS).closed:
+            self._statuses[change.number] = change.status
+
+    @workflow.query(name="state")
+    def state(self) -> DirectiveState:
+        counts = {s: 0 for s in ItemStatus}
+        for status in self._statuses.values():
+            counts[status] += 1
+        return DirectiveState(
+            code=self._code,
+            status=DirectiveStatus.COMPLETED if self._all_closed() else DirectiveStatus.IN_PROGRESS,
+            item_count=self._total,
+            started=self._next,
+            items=dict(self._statuses),
+            counts=counts,
+        )
+
+    def _all_closed(self) -> bool:
+        return len(self._statuses) >= self._total and all(
+            s.closed for s in self._statuses.values()
+        )
+
+    async def _start_item(self, spec: ItemSpec) -> None:
+        self._statuses.setdefault(spec.number, ItemStatus.IN_PROGRESS)
+        try:
+            await workflow.start_child_workflow(
+                TaskItemWorkflow.run,
+                ItemInput(spec=spec),
+                id=item_workflow_id(spec.directive_code, spec.number),
+                parent_close_policy=workflow.ParentClosePolicy.ABANDON,
+                search_attributes=TypedSearchAttributes(
+                    [SearchAttributePair(DIRECTIVE_KEY, spec.directive_code)]
+                ),
+            )
+        except WorkflowAlreadyStartedError:
+            # Started by an earlier run of this directive (e.g. after a reset): it is running.
+            pass
+
+    async def _continue_as_new(self) -> None:
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        workflow.continue_as_new(
+            DirectiveInput(
+                code=self._code,
+                item_count=self._total,
+                next_offset=self._next,
+                statuses=self._statuses,
+            )
+        )
