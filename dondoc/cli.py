@@ -16,7 +16,7 @@ from rich.table import Table
 
 from dondoc.config import DEFAULT_STATE_DIR, get_settings
 from dondoc.errors import DondocError
-from dondoc.labels import DIRECTIVE_STATUS_VN, ITEM_STATUS_VN, ROLE_VN
+from dondoc.labels import DIRECTIVE_STATUS_VN, ITEM_STATUS_VN
 from dondoc.logs import configure_logging
 from dondoc.schemas.messages import ItemStatus, ReportInput, Role
 from dondoc.schemas.views import DirectiveView, ItemList, ItemRow
@@ -27,7 +27,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     help="dondoc — đôn đốc thực hiện nhiệm vụ: directives as durable Temporal workflows.",
 )
-out = Console(highlight=False)
+# Off a terminal (pipes, CI logs) rich assumes 80 columns; tables need more.
+out = Console(highlight=False, width=None if sys.stdout.isatty() else 140)
 F = TypeVar("F", bound=Callable[..., Any])
 
 STATUS_STYLE = {
@@ -190,8 +191,17 @@ def demo(
     asyncio.run(run_demo(seconds))
 
 
+TIME_FORMAT = "%d/%m/%Y %H:%M"
+
+
 def _when(value: Any) -> str:
-    return value.strftime("%d/%m/%Y %H:%M") if value else "—"
+    return value.strftime(TIME_FORMAT) if value else "—"
+
+
+def _units(units: list[Any]) -> str:
+    if len(units) > 2:
+        return f"{sum(u.done for u in units)}/{len(units)} xong"
+    return ", ".join(f"{u.code} {u.progress}%{' ✓' if u.done else ''}" for u in units) or "—"
 
 
 def print_status(view: DirectiveView) -> None:
@@ -201,25 +211,31 @@ def print_status(view: DirectiveView) -> None:
         f"Trạng thái: {DIRECTIVE_STATUS_VN[d.status]} [{d.status.value}] · cấp ủy {d.committee}"
         f" · workflow {d.workflow_id}"
     )
-    table = Table(show_lines=True)
-    for col in ("Số", "Nhiệm vụ", "Trạng thái", "Hạn", "Đơn vị (tiến độ)", "Nhắc việc", "Báo cáo vượt hạn"):
-        table.add_column(col)
+    table = Table()
+    table.add_column("Số", no_wrap=True)
+    table.add_column("Nhiệm vụ", max_width=30, overflow="ellipsis", no_wrap=True)
+    table.add_column("Trạng thái", min_width=19, no_wrap=True)
+    table.add_column("Hạn", min_width=8, no_wrap=True)
+    table.add_column("Chủ trì", max_width=20, overflow="ellipsis", no_wrap=True)
+    table.add_column("Phối hợp", max_width=20, overflow="ellipsis", no_wrap=True)
+    table.add_column("Nhắc", min_width=4, no_wrap=True)
+    table.add_column("Vượt hạn", min_width=8, no_wrap=True)
     for i in view.items:
-        units = "\n".join(
-            f"{'★' if u.role == Role.LEAD else '·'} {u.code} {u.progress}%{' ✓' if u.done else ''}"
-            for u in i.units
-        )
+        lead = [u for u in i.units if u.role == Role.LEAD]
+        support = [u for u in i.units if u.role == Role.SUPPORT]
+        esc = i.escalations
         table.add_row(
             i.number,
             i.title,
             f"[{STATUS_STYLE[i.status]}]{ITEM_STATUS_VN[i.status]}[/]",
             _when(i.due),
-            units,
-            "\n".join(f"{r.unit} {_when(r.at)}" for r in i.reminders) or "—",
-            "\n".join(f"lần {e.level}: {_when(e.at)}" for e in i.escalations) or "—",
+            _units(lead),
+            _units(support),
+            str(len(i.reminders)) if i.reminders else "—",
+            f"lần {esc[-1].level}" if esc else "—",
         )
     out.print(table)
-    out.print(f"★ {ROLE_VN[Role.LEAD]}  · {ROLE_VN[Role.SUPPORT]}  ✓ đã hoàn thành")
+    out.print("✓ đã hoàn thành · thời gian theo múi giờ " + d.timezone)
 
 
 def print_rows(rows: list[ItemRow]) -> None:

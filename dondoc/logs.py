@@ -54,6 +54,7 @@ def configure_logging(fmt: str = "auto", level: str = "INFO") -> None:
     root.setLevel(level.upper())
     # The SDK's own chatter about workflow task retries is useful; its per-poll noise is not.
     logging.getLogger("temporalio").setLevel(max(logging.INFO, root.level))
+    logging.getLogger("alembic").setLevel(max(logging.WARNING, root.level))
 
 
 def _temporal_extra(_: Any, __: str, event: dict[str, Any]) -> dict[str, Any]:

@@ -11,6 +11,7 @@ import structlog
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from dondoc.config import item_workflow_id
 from dondoc.db.models import Notification
 from dondoc.db.upsert import insert_ignore
 
@@ -45,6 +46,7 @@ class LogChannel:
             directive=row.directive_code,
             item=row.item_number,
             unit=row.unit_code,
+            workflow_id=item_workflow_id(row.directive_code, row.item_number or ""),
             kind=row.kind,
             body=row.body,
             key=row.key,

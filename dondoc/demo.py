@@ -1,0 +1,157 @@
+"""`dondoc demo` / `make demo`: the seed directive on a throw-away embedded server, in under a minute."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import structlog
+from rich.console import Console
+
+from dondoc import devserver
+from dondoc.activities.notify import Notifier
+from dondoc.client import connect
+from dondoc.config import Settings
+from dondoc.db.models import Notification
+from dondoc.errors import DondocError
+from dondoc.schemas.directive import DirectivePlan
+from dondoc.schemas.messages import ReportInput
+from dondoc.starter import open_database, read_plan, send_report, start_plan, status_view
+from dondoc.worker import build_worker, ensure_search_attributes
+
+log = structlog.get_logger("dondoc.demo")
+console = Console(highlight=False, width=None if sys.stdout.isatty() else 140)
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "dan-van-kheo-2024.yaml"
+
+
+class DemoChannel:
+    """Prints each delivered message as one short line, so the timeline can be followed."""
+
+    name = "log"
+    KIND = {
+        "assignment": "giao việc",
+        "reminder": "[yellow]nhắc việc[/]",
+        "escalation": "[bold red]báo cáo vượt hạn[/]",
+        "completion": "[green]hoàn thành[/]",
+    }
+
+    def send(self, row: Notification) -> None:
+        if row.kind == "assignment":
+            return  # ~100 lines of "assigned" would hide the story; the table shows them all
+        level = f" lần {row.data['level']}" if "level" in row.data else ""
+        console.print(
+            f"  {datetime.now(UTC).astimezone().strftime('%H:%M:%S')} {self.KIND.get(row.kind, row.kind)}"
+            f"{level} → {row.unit_code} · nhiệm vụ {row.item_number}"
+        )
+
+
+@dataclass(frozen=True)
+class Step:
+    at_s: float
+    item: str
+    unit: str
+    progress: int
+    done: bool = False
+    note: str | None = None
+
+
+def compress(plan: DirectivePlan, t0: datetime, seconds: int) -> DirectivePlan:
+    """The same directive with its deadlines moved into the next `seconds` (3 waves of items)."""
+    first = seconds * 0.35
+    items = []
+    for i, item in enumerate(plan.items):
+        due = t0 + timedelta(seconds=first + (i % 3) * seconds * 0.1)
+        items.append(
+            item.model_copy(
+                update={
+                    "due": due,
+                    "remind_at": due - timedelta(seconds=seconds * 0.15),
+                    "escalate_every": timedelta(seconds=seconds * 0.15),
+                }
+            )
+        )
+    return plan.model_copy(update={"items": items})
+
+
+def script(plan: DirectivePlan, seconds: int) -> list[Step]:
+    """Some units report; items 1, 3 and 4 finish on time, item 2 late, the rest stay overdue."""
+    by_number = {i.number: i for i in plan.items}
+    s = seconds / 40
+    steps = [Step(2 * s, "1", by_number["1"].lead[0], 40, note="Đã xây dựng kế hoạch")]
+    if by_number["1"].support:
+        steps.append(Step(4 * s, "1", by_number["1"].support[0], 50))
+    steps += [Step(6 * s, "1", u, 100, True, "Hoàn thành") for u in by_number["1"].lead]
+    steps += [Step(3 * s, "3", u, 100, True) for u in by_number["3"].lead]
+    steps += [Step(8 * s, "4", u, 100, True) for u in by_number["4"].lead]
+    steps.append(Step(5 * s, "2", by_number["2"].lead[0], 70, note="Đã đối thoại 3 khu phố"))
+    steps += [Step(30 * s, "2", u, 100, True) for u in by_number["2"].lead]
+    return sorted(steps, key=lambda st: st.at_s)
+
+
+async def run_demo(seconds: int = 40) -> None:
+    if seconds < 20:
+        raise DondocError("--seconds must be at least 20")
+    if not EXAMPLE.exists():
+        raise DondocError(f"{EXAMPLE} not found: run the demo from a dondoc checkout")
+    workdir = Path(tempfile.mkdtemp(prefix="dondoc-demo-"))
+    port, ui_port = devserver.free_port(), devserver.free_port()
+    console.print(f"Starting the embedded Temporal server (state in {workdir}) …")
+    proc = devserver.spawn(port, ui_port, workdir / "temporal.sqlite")
+    try:
+        settings = Settings(
+            temporal_address=f"127.0.0.1:{port}",
+            database_url=f"sqlite:///{workdir / 'dondoc.sqlite'}",
+        )
+        await _play(settings, seconds, ui_port)
+    finally:
+        devserver.stop(proc)
+        shutil.rmtree(workdir, ignore_errors=True)
+    console.print(
+        "\nEverything the demo started is stopped. To keep the engine running, in two terminals:\n"
+        "  .venv/bin/dondoc server      # Temporal + Web UI at http://127.0.0.1:8233\n"
+        "  .venv/bin/dondoc worker\n"
+        "then: .venv/bin/dondoc start examples/dan-van-kheo-2024.yaml"
+    )
+
+
+async def _play(settings: Settings, seconds: int, ui_port: int) -> None:
+    sessions = open_database(settings)
+    client = await connect(settings)
+    await ensure_search_attributes(client, settings.temporal_namespace)
+    t0 = datetime.now(UTC)
+    plan = compress(read_plan(EXAMPLE), t0, seconds)
+    async with build_worker(client, sessions, settings.task_queue, notifier=Notifier(DemoChannel())):
+        started = await start_plan(client, sessions, settings, plan)
+        console.print(
+            f"Started {started.workflow_id}: {len(plan.items)} items, deadlines compressed into"
+            f" {seconds} s.\nWeb UI (while the demo runs):"
+            f" http://127.0.0.1:{ui_port}/namespaces/default/workflows"
+        )
+        await asyncio.sleep(1)
+        for step in script(plan, seconds):
+            await asyncio.sleep(max(0.0, step.at_s - (datetime.now(UTC) - t0).total_seconds()))
+            await _report(client, plan.code, step)
+        await _report(client, plan.code, Step(0, "1", "HOI_CCB_NOT_A_UNIT", 10))
+        await asyncio.sleep(max(0.0, seconds - (datetime.now(UTC) - t0).total_seconds()))
+        console.print()
+        from dondoc import cli
+
+        cli.TIME_FORMAT = "%H:%M:%S"  # the whole demo fits in a minute
+        cli.print_status(status_view(sessions, plan.code))
+
+
+async def _report(client: object, code: str, step: Step) -> None:
+    inp = ReportInput(unit=step.unit, progress=step.progress, done=step.done, note=step.note)
+    try:
+        result = await send_report(client, code, step.item, inp)  # type: ignore[arg-type]
+    except DondocError as exc:
+        console.print(f"  [yellow]rejected[/]: {exc}")
+        return
+    console.print(
+        f"  report: item {step.item} {step.unit} {result.progress}% → {result.item_status.value}"
+    )
