@@ -71,7 +71,10 @@ def server(
     """Run the embedded Temporal server (SQLite, WAL) until Ctrl-C; its state survives restarts."""
     from dondoc.devserver import run_foreground
 
-    typer.echo(f"Temporal server on 127.0.0.1:{port}, Web UI http://127.0.0.1:{ui_port}, state {db_file}", err=True)
+    typer.echo(
+        f"Temporal server on 127.0.0.1:{port}, Web UI http://127.0.0.1:{ui_port}, state {db_file}",
+        err=True,
+    )
     raise typer.Exit(run_foreground(port, ui_port, db_file))
 
 
@@ -128,7 +131,11 @@ def report(
     if (progress is None) == (not done):
         raise DondocError("give exactly one of --progress N or --done")
     inp = ReportInput(
-        unit=unit, progress=100 if done else (progress or 0), done=done, note=note, report_id=report_id
+        unit=unit,
+        progress=100 if done else (progress or 0),
+        done=done,
+        note=note,
+        report_id=report_id,
     )
 
     async def go() -> None:
@@ -138,7 +145,7 @@ def report(
         out.print(
             f"Đã ghi nhận{again}: {result.unit} {result.progress}%"
             f"{' — hoàn thành' if result.done else ''}; nhiệm vụ {item}:"
-            f" {ITEM_STATUS_VN[result.item_status]} [{result.item_status.value}]"
+            f" {ITEM_STATUS_VN[result.item_status]} ({result.item_status.value})"
             f" (report id {result.report_id})"
         )
 
@@ -208,7 +215,7 @@ def print_status(view: DirectiveView) -> None:
     d = view.directive
     out.print(f"[bold]{d.code}[/bold] — {d.title}")
     out.print(
-        f"Trạng thái: {DIRECTIVE_STATUS_VN[d.status]} [{d.status.value}] · cấp ủy {d.committee}"
+        f"Trạng thái: {DIRECTIVE_STATUS_VN[d.status]} ({d.status.value}) · cấp ủy {d.committee}"
         f" · workflow {d.workflow_id}"
     )
     table = Table()

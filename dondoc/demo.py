@@ -1,4 +1,4 @@
-"""`dondoc demo` / `make demo`: the seed directive on a throw-away embedded server, in under a minute."""
+"""`dondoc demo` / `make demo`: the seed directive on a throw-away embedded server, in a minute."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import ClassVar
 
 import structlog
 from rich.console import Console
@@ -33,7 +34,7 @@ class DemoChannel:
     """Prints each delivered message as one short line, so the timeline can be followed."""
 
     name = "log"
-    KIND = {
+    KIND: ClassVar[dict[str, str]] = {
         "assignment": "giao việc",
         "reminder": "[yellow]nhắc việc[/]",
         "escalation": "[bold red]báo cáo vượt hạn[/]",
@@ -45,7 +46,8 @@ class DemoChannel:
             return  # ~100 lines of "assigned" would hide the story; the table shows them all
         level = f" lần {row.data['level']}" if "level" in row.data else ""
         console.print(
-            f"  {datetime.now(UTC).astimezone().strftime('%H:%M:%S')} {self.KIND.get(row.kind, row.kind)}"
+            f"  {datetime.now(UTC).astimezone().strftime('%H:%M:%S')}"
+            f" {self.KIND.get(row.kind, row.kind)}"
             f"{level} → {row.unit_code} · nhiệm vụ {row.item_number}"
         )
 
@@ -125,7 +127,9 @@ async def _play(settings: Settings, seconds: int, ui_port: int) -> None:
     await ensure_search_attributes(client, settings.temporal_namespace)
     t0 = datetime.now(UTC)
     plan = compress(read_plan(EXAMPLE), t0, seconds)
-    async with build_worker(client, sessions, settings.task_queue, notifier=Notifier(DemoChannel())):
+    async with build_worker(
+        client, sessions, settings.task_queue, notifier=Notifier(DemoChannel())
+    ):
         started = await start_plan(client, sessions, settings, plan)
         console.print(
             f"Started {started.workflow_id}: {len(plan.items)} items, deadlines compressed into"

@@ -66,7 +66,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def spawn(port: int, ui_port: int, db_file: Path, *, headless: bool = False) -> subprocess.Popen[bytes]:
+def spawn(
+    port: int, ui_port: int, db_file: Path, *, headless: bool = False
+) -> subprocess.Popen[bytes]:
     """Start the server in the background and wait until it takes connections."""
     if port_open(port):
         raise DondocError(f"port {port} is already in use: is a Temporal server running there?")

@@ -1,4 +1,4 @@
-"""structlog set up once per entry point: JSON off a TTY, console on one; stdlib routed through it."""
+"""structlog, set up once per entry point: JSON off a TTY, console on one; stdlib through it."""
 
 from __future__ import annotations
 

@@ -74,7 +74,9 @@ async def start_plan(
             id=wf_id,
             task_queue=settings.task_queue,
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-            search_attributes=TypedSearchAttributes([SearchAttributePair(DIRECTIVE_KEY, plan.code)]),
+            search_attributes=TypedSearchAttributes(
+                [SearchAttributePair(DIRECTIVE_KEY, plan.code)]
+            ),
         )
     except WorkflowAlreadyStartedError:
         raise DondocError(f"directive '{plan.code}' was already started ({wf_id})") from None
@@ -82,16 +84,12 @@ async def start_plan(
     return Started(workflow_id=wf_id, past_due=past)
 
 
-async def send_report(
-    client: Client, code: str, number: str, report: ReportInput
-) -> ReportResult:
+async def send_report(client: Client, code: str, number: str, report: ReportInput) -> ReportResult:
     wf_id = item_workflow_id(code, number)
     handle = client.get_workflow_handle(wf_id)
     try:
         return await asyncio.wait_for(
-            handle.execute_update(
-                "report", report, id=report.report_id, result_type=ReportResult
-            ),
+            handle.execute_update("report", report, id=report.report_id, result_type=ReportResult),
             timeout=UPDATE_WAIT_S,
         )
     except WorkflowUpdateFailedError as err:
@@ -134,4 +132,12 @@ def item_rows(
     return list_items(sessions, datetime.now(UTC), overdue=overdue, unit=unit)
 
 
-__all__ = ["Path", "Started", "item_rows", "open_database", "read_plan", "send_report", "start_plan"]
+__all__ = [
+    "Path",
+    "Started",
+    "item_rows",
+    "open_database",
+    "read_plan",
+    "send_report",
+    "start_plan",
+]

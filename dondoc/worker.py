@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
 from concurrent.futures import ThreadPoolExecutor
 
@@ -82,10 +83,8 @@ async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> N
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
-        try:
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # not the main thread
             loop.add_signal_handler(sig, stop.set)
-        except (NotImplementedError, RuntimeError):  # not the main thread
-            pass
     worker = build_worker(client, session_factory(engine), settings.task_queue)
     log.info(
         "worker_started",

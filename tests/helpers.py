@@ -29,8 +29,9 @@ groups:
 """
 
 
-def item_yaml(number: str, due: datetime, lead: str = "[KHOI_VAN]", support: str = "[MTTQ]",
-              **extra: Any) -> str:
+def item_yaml(
+    number: str, due: datetime, lead: str = "[KHOI_VAN]", support: str = "[MTTQ]", **extra: Any
+) -> str:
     lines = [
         f'  - number: "{number}"',
         f'    title: "Nhiệm vụ {number}"',
@@ -42,7 +43,9 @@ def item_yaml(number: str, due: datetime, lead: str = "[KHOI_VAN]", support: str
     return "\n".join(lines)
 
 
-def make_plan(code: str, items: list[str], defaults: str = "{remind_before: P3D, escalate_every: P7D}") -> DirectivePlan:
+def make_plan(
+    code: str, items: list[str], defaults: str = "{remind_before: P3D, escalate_every: P7D}"
+) -> DirectivePlan:
     text = (
         f'code: "{code}"\ntitle: "Chỉ thị thử {code}"\ncommittee: DANG_UY\n'
         f"{UNITS}\ndefaults: {defaults}\nitems:\n" + "\n".join(items) + "\n"
@@ -50,7 +53,9 @@ def make_plan(code: str, items: list[str], defaults: str = "{remind_before: P3D,
     return parse_directive(text, "<test>")
 
 
-async def start(client: Client, sessions: SessionFactory, settings: Settings, plan: DirectivePlan) -> Started:
+async def start(
+    client: Client, sessions: SessionFactory, settings: Settings, plan: DirectivePlan
+) -> Started:
     """Start the directive and wait until its workflow has started every item's workflow."""
     started = await start_plan(client, sessions, settings, plan)
 
@@ -82,16 +87,16 @@ async def directive_state(client: Client, code: str) -> DirectiveState:
     return state
 
 
-async def eventually(check: Callable[[], Any], timeout: float = 10.0) -> Any:
+async def eventually(check: Callable[[], Any], within: float = 10.0) -> Any:
     """Poll an async predicate until it returns a truthy value (workers run concurrently)."""
-    deadline = asyncio.get_running_loop().time() + timeout
+    deadline = asyncio.get_running_loop().time() + within
     last: Any = None
     while asyncio.get_running_loop().time() < deadline:
         last = await check()
         if last:
             return last
         await asyncio.sleep(0.05)
-    raise AssertionError(f"condition not met within {timeout} s; last value {last!r}")
+    raise AssertionError(f"condition not met within {within} s; last value {last!r}")
 
 
 __all__ = ["timedelta"]

@@ -54,7 +54,7 @@ class LogChannel:
 
 
 class Notifier:
-    """Writes messages to the outbox in the caller's transaction, then delivers each exactly once."""
+    """Writes messages to the outbox in the caller's transaction, then delivers each once."""
 
     def __init__(self, channel: Channel | None = None) -> None:
         self.channel: Channel = channel or LogChannel()

@@ -1,4 +1,4 @@
-"""Activities that record workflow decisions in the database and queue the matching notifications."""
+"""Activities that record workflow decisions in the database and queue their notifications."""
 
 from __future__ import annotations
 
@@ -12,7 +12,16 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from dondoc.activities.notify import Message, Notifier
-from dondoc.db.models import Assignment, Directive, Escalation, Item, Reminder, Report, Unit
+from dondoc.db.models import (
+    Assignment,
+    Directive,
+    Escalation,
+    Item,
+    Notification,
+    Reminder,
+    Report,
+    Unit,
+)
 from dondoc.db.session import SessionFactory
 from dondoc.db.upsert import insert_ignore
 from dondoc.labels import ITEM_STATUS_VN, ROLE_VN
@@ -31,7 +40,6 @@ from dondoc.schemas.records import (
 )
 
 log = structlog.get_logger("dondoc.activities")
-
 
 
 class RecordActivities:
@@ -83,7 +91,8 @@ class RecordActivities:
                     item,
                     a.unit_code,
                     "assignment",
-                    f"Giao nhiệm vụ {item.number} «{item.title}»: {names.get(a.unit_code, a.unit_code)}"
+                    f"Giao nhiệm vụ {item.number} «{item.title}»:"
+                    f" {names.get(a.unit_code, a.unit_code)}"
                     f" {ROLE_VN[a.role]}; hạn {format_vn(item.due, tz)}.",
                     role=a.role,
                 )
@@ -201,7 +210,7 @@ class RecordActivities:
         with self.sessions.begin() as s:
             item, directive = _item(s, inp.item)
             item.status = inp.status.value
-            rows = []
+            rows: list[Notification] = []
             if inp.status.closed:
                 item.completed_at = inp.at
                 tz = ZoneInfo(directive.timezone)
@@ -221,20 +230,22 @@ class RecordActivities:
             if inp.status == "completed":
                 directive.completed_at = inp.at
 
-    def _queue(self, s: Session, messages: list[Message], at: datetime) -> list[object]:
+    def _queue(self, s: Session, messages: list[Message], at: datetime) -> list[Notification]:
         self.notifier.enqueue(s, messages, at)
         rows = self.notifier.claim(s, [m.key for m in messages])
         s.flush()
         for row in rows:
             s.expunge(row)
-        return list(rows)
+        return rows
 
 
 def _directive(s: Session, code: str) -> Directive:
     directive = s.scalars(select(Directive).where(Directive.code == code)).one_or_none()
     if directive is None:
         raise ApplicationError(
-            f"directive '{code}' is not in the database", type="UnknownDirective", non_retryable=True
+            f"directive '{code}' is not in the database",
+            type="UnknownDirective",
+            non_retryable=True,
         )
     return directive
 
@@ -254,7 +265,9 @@ def _item(s: Session, ref: ItemRef) -> tuple[Item, Directive]:
 
 
 def _unit_names(s: Session, directive: Directive) -> dict[str, str]:
-    return {u.code: u.name for u in s.scalars(select(Unit).where(Unit.directive_id == directive.id))}
+    return {
+        u.code: u.name for u in s.scalars(select(Unit).where(Unit.directive_id == directive.id))
+    }
 
 
 def _message(

@@ -72,7 +72,9 @@ class Directive(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    units: Mapped[list[Unit]] = relationship(back_populates="directive", cascade="all, delete-orphan")
+    units: Mapped[list[Unit]] = relationship(
+        back_populates="directive", cascade="all, delete-orphan"
+    )
     items: Mapped[list[Item]] = relationship(
         back_populates="directive", cascade="all, delete-orphan", order_by="Item.position"
     )

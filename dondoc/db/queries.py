@@ -48,7 +48,9 @@ def directive_view(sessions: SessionFactory, code: str, now: datetime) -> Direct
         item_ids = [i.id for i in d.items]
         reminders: dict[int, list[Reminder]] = {}
         for r in s.scalars(
-            select(Reminder).where(Reminder.item_id.in_(item_ids)).order_by(Reminder.at, Reminder.id)
+            select(Reminder)
+            .where(Reminder.item_id.in_(item_ids))
+            .order_by(Reminder.at, Reminder.id)
         ):
             reminders.setdefault(r.item_id, []).append(r)
         escalations: dict[int, list[Escalation]] = {}

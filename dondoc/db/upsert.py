@@ -19,6 +19,6 @@ def insert_ignore(session: Session, model: type[Base], rows: list[dict[str, Any]
     assert isinstance(table, Table)
     dialect = session.get_bind().dialect.name
     module: Any = postgresql if dialect == "postgresql" else sqlite
-    stmt = module.insert(table).values(rows).on_conflict_do_nothing()
-    result = session.execute(stmt)
-    return int(getattr(result, "rowcount", 0) or 0)
+    # RETURNING counts what was really inserted; rowcount is -1 on psycopg for this statement.
+    stmt = module.insert(table).values(rows).on_conflict_do_nothing().returning(table.c.id)
+    return len(session.execute(stmt).all())

@@ -10,7 +10,7 @@ _VN_DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
 
 
 def parse_date(value: object) -> date:
-    """A calendar date: a YAML/`date` value, `YYYY-MM-DD`, or `dd/mm/yyyy` (also with `.` or `-`)."""
+    """A calendar date: a `date`, `YYYY-MM-DD`, or `dd/mm/yyyy` (also with `.` or `-`)."""
     if isinstance(value, datetime):
         raise ValueError("expected a date without a time")
     if isinstance(value, date):
@@ -25,8 +25,9 @@ def parse_date(value: object) -> date:
                 raise ValueError(f"'{value}' is not a real date (dd/mm/yyyy): {exc}") from None
         try:
             return date.fromisoformat(value.strip())
-        except ValueError:
-            pass
+        except ValueError as exc:
+            if re.match(r"^\s*\d{4}-\d{2}-\d{2}\s*$", value):
+                raise ValueError(f"'{value}' is not a real date: {exc}") from None
     raise ValueError(f"'{value}' is not a date: write dd/mm/yyyy (30/06/2024) or YYYY-MM-DD")
 
 
@@ -34,15 +35,23 @@ def parse_due(value: object) -> date | datetime:
     """A deadline: a date (the end of that day locally) or an ISO datetime with an offset."""
     if isinstance(value, datetime):
         dt = value
-    elif isinstance(value, str) and "T" in value.upper():
+    elif isinstance(value, date):
+        return value
+    elif isinstance(value, str):
+        try:
+            return parse_date(value)
+        except ValueError as exc:
+            if "not a real date" in str(exc):
+                raise
         try:
             dt = datetime.fromisoformat(value.strip())
         except ValueError:
             raise ValueError(
-                f"'{value}' is not an ISO datetime (e.g. 2024-06-30T17:00:00+07:00)"
+                f"'{value}' is not a deadline: write a date as dd/mm/yyyy (30/06/2024) or"
+                " YYYY-MM-DD, or an ISO datetime with an offset (2024-06-30T17:00:00+07:00)"
             ) from None
     else:
-        return parse_date(value)
+        raise ValueError(f"'{value}' is not a deadline: write a date such as 30/06/2024")
     if dt.tzinfo is None or dt.utcoffset() is None:
         raise ValueError(f"'{value}' has no UTC offset: add one, e.g. 2024-06-30T17:00:00+07:00")
     return dt

@@ -7,14 +7,16 @@ import json
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, StringConstraints, field_validator
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, field_validator
 
 from dondoc.schemas import Frozen
 from dondoc.schemas.dates import parse_date, parse_due
 
 Code = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$"),
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$"
+    ),
 ]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 VnDate = Annotated[date, BeforeValidator(parse_date)]
@@ -27,9 +29,25 @@ def _item_number(value: Any) -> Any:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        raise ValueError(f"write the item number in quotes (\"{value}\"), so that 6.10 stays 6.10")
+        raise ValueError(f'write the item number in quotes ("{value}"), so that 6.10 stays 6.10')
     return value
 
+
+def _iso_duration(value: Any) -> Any:
+    if isinstance(value, timedelta):
+        return value
+    if not isinstance(value, str):
+        raise ValueError(f"'{value}' is not a duration: write ISO 8601, e.g. P3D, PT12H or PT30S")
+    return value
+
+
+def _positive(value: timedelta) -> timedelta:
+    if value <= timedelta(0):
+        raise ValueError("must be a positive duration")
+    return value
+
+
+Duration = Annotated[timedelta, BeforeValidator(_iso_duration), AfterValidator(_positive)]
 
 ItemNumber = Annotated[
     str,
@@ -44,8 +62,8 @@ class UnitDef(Frozen):
 
 
 class Defaults(Frozen):
-    remind_before: timedelta = timedelta(days=3)
-    escalate_every: timedelta = timedelta(days=7)
+    remind_before: Duration = timedelta(days=3)
+    escalate_every: Duration = timedelta(days=7)
 
 
 class ItemDef(Frozen):
@@ -55,8 +73,8 @@ class ItemDef(Frozen):
     lead: list[Code] = Field(default_factory=list)
     support: list[Code] = Field(default_factory=list)
     due: Due
-    remind_before: timedelta | None = None
-    escalate_every: timedelta | None = None
+    remind_before: Duration | None = None
+    escalate_every: Duration | None = None
 
 
 class DirectiveFile(Frozen):

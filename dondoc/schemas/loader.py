@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -41,13 +41,27 @@ class DirectiveFileError(Exception):
         return "\n".join(lines)
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe loading, but dates stay text: our parser gives clear errors (31/02, 2024-02-31)."""
+
+
+def _timestamp_as_text(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    assert isinstance(node, yaml.ScalarNode)
+    return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
+
+
 def load_directive(path: Path) -> DirectivePlan:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise DirectiveFileError(str(path), [Problem((), "no such file")]) from None
     except UnicodeDecodeError as exc:
-        raise DirectiveFileError(str(path), [Problem((), f"not UTF-8 text ({exc.reason})")]) from None
+        raise DirectiveFileError(
+            str(path), [Problem((), f"not UTF-8 text ({exc.reason})")]
+        ) from None
     except OSError as exc:
         raise DirectiveFileError(str(path), [Problem((), exc.strerror or str(exc))]) from None
     return parse_directive(text, str(path))
@@ -55,10 +69,12 @@ def load_directive(path: Path) -> DirectivePlan:
 
 def parse_directive(text: str, source: str = "<directive>") -> DirectivePlan:
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # An unclosed quote is reported where the file ends; its context is where it opened.
+        scanning = exc.context is not None and "scanning a quoted scalar" in exc.context
+        mark = (exc.context_mark if scanning else exc.problem_mark) or exc.context_mark
         line = mark.line + 1 if mark else None
         msg = f"YAML syntax error: {exc.problem or exc.context}"
         raise DirectiveFileError(source, [Problem((), msg, line)]) from None
@@ -73,7 +89,9 @@ def parse_directive(text: str, source: str = "<directive>") -> DirectivePlan:
     except ValidationError as exc:
         problems = [Problem(tuple(e["loc"]), _pydantic_message(e)) for e in exc.errors()] + problems
     if problems:
-        raise DirectiveFileError(source, _with_lines(_dedupe(problems), node, data))
+        located = _with_lines(_dedupe(problems), node, data)
+        located.sort(key=lambda p: p.line or 0)
+        raise DirectiveFileError(source, located)
     return _resolve(parsed)
 
 
@@ -102,35 +120,36 @@ def _dedupe(problems: list[Problem]) -> list[Problem]:
 def _check(data: dict[str, Any]) -> list[Problem]:
     """Cross-field rules, read leniently from the raw data so they report alongside type errors."""
     problems: list[Problem] = []
-    units = data.get("units") if isinstance(data.get("units"), list) else []
+    units = _list(data.get("units"))
     unit_codes: set[str] = set()
     for i, u in enumerate(units):
         code = u.get("code") if isinstance(u, dict) else None
         if isinstance(code, str):
             if code in unit_codes:
-                problems.append(Problem(("units", i, "code"), f"unit code '{code}' is listed twice"))
+                problems.append(
+                    Problem(("units", i, "code"), f"unit code '{code}' is listed twice")
+                )
             unit_codes.add(code)
     tz = data.get("timezone", "Asia/Ho_Chi_Minh")
     try:
         ZoneInfo(str(tz))
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         problems.append(Problem(("timezone",), f"unknown timezone '{tz}'"))
     committee = data.get("committee")
     if isinstance(committee, str) and unit_codes and committee not in unit_codes:
         problems.append(Problem(("committee",), f"committee '{committee}' is not one of the units"))
-    groups = data.get("groups") if isinstance(data.get("groups"), dict) else {}
+    raw_groups = data.get("groups")
+    groups: dict[str, Any] = raw_groups if isinstance(raw_groups, dict) else {}
     for g, members in groups.items():
         if g in unit_codes:
             problems.append(Problem(("groups", g), f"group '{g}' has the code of a unit"))
         if not members:
             problems.append(Problem(("groups", g), f"group '{g}' has no members"))
-        for j, m in enumerate(members if isinstance(members, list) else []):
-            if m not in unit_codes:
+        for j, m in enumerate(_list(members)):
+            if isinstance(m, str) and m not in unit_codes:
                 problems.append(Problem(("groups", g, j), f"'{m}' in group '{g}' is not a unit"))
-    defaults = data.get("defaults") if isinstance(data.get("defaults"), dict) else {}
-    problems += _check_durations(defaults, ("defaults",))
 
-    items = data.get("items") if isinstance(data.get("items"), list) else []
+    items = _list(data.get("items"))
     seen: dict[str, int] = {}
     for i, item in enumerate(items):
         if not isinstance(item, dict):
@@ -146,17 +165,8 @@ def _check(data: dict[str, Any]) -> list[Problem]:
     return problems
 
 
-def _check_durations(where: dict[str, Any], loc: Loc) -> list[Problem]:
-    problems = []
-    for field in ("remind_before", "escalate_every"):
-        value = where.get(field)
-        if isinstance(value, str) and value.strip().startswith("-"):
-            problems.append(Problem((*loc, field), "must be a positive duration"))
-        elif isinstance(value, int | float) and value <= 0:
-            problems.append(Problem((*loc, field), "must be a positive duration"))
-        elif value in ("P0D", "PT0S"):
-            problems.append(Problem((*loc, field), "must be a positive duration"))
-    return problems
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _check_item(
@@ -167,9 +177,11 @@ def _check_item(
         problems.append(Problem(("items", i, "lead"), "no lead unit (chủ trì): name at least one"))
     expanded: dict[str, set[str]] = {}
     for role in ("lead", "support"):
-        codes = item.get(role) if isinstance(item.get(role), list) else []
+        codes = _list(item.get(role))
         members: set[str] = set()
         for j, code in enumerate(codes):
+            if not isinstance(code, str):
+                continue  # the type check reports it
             if code in groups and isinstance(groups[code], list):
                 members.update(m for m in groups[code] if isinstance(m, str))
             elif code in unit_codes:
@@ -181,7 +193,7 @@ def _check_item(
     for code in sorted(expanded["lead"] & expanded["support"]):
         msg = f"unit '{code}' is both lead and support"
         problems.append(Problem(("items", i, "support"), msg))
-    return problems + _check_durations(item, ("items", i))
+    return problems
 
 
 def _expand(d: DirectiveFile, codes: list[str]) -> list[str]:
@@ -237,7 +249,9 @@ def _describe(loc: Loc) -> str:
     return out
 
 
-def _with_lines(problems: list[Problem], root: yaml.Node | None, data: dict[str, Any]) -> list[Problem]:
+def _with_lines(
+    problems: list[Problem], root: yaml.Node | None, data: dict[str, Any]
+) -> list[Problem]:
     out = []
     for p in problems:
         loc = _named_items(p.loc, data)
@@ -268,9 +282,10 @@ def _line_of(node: yaml.Node | None, loc: Loc) -> int | None:
                 if isinstance(key, yaml.ScalarNode) and key.value == str(part):
                     child = value
                     break
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            if part < len(node.value):
-                child = node.value[part]
+        elif (
+            isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value)
+        ):
+            child = node.value[part]
         if child is None:
             break
         node = child

@@ -161,4 +161,5 @@ class DirectiveResult(Frozen):
     status: DirectiveStatus
     items: dict[str, ItemStatus]
 
+
 ItemState.model_rebuild()

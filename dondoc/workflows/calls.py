@@ -19,7 +19,7 @@ RECORD_TIMEOUT = timedelta(seconds=30)
 
 
 async def record(name: str, arg: Any, result_type: type | None = None) -> Any:
-    """Run a recording activity as a local activity: one marker in history instead of three events."""
+    """Run a recording activity as a local activity: one marker event instead of three."""
     return await workflow.execute_local_activity(
         name,
         arg,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 from temporalio import workflow
 from temporalio.common import SearchAttributeKey, SearchAttributePair, TypedSearchAttributes
@@ -95,7 +96,7 @@ class DirectiveWorkflow:
 
     @workflow.query(name="state")
     def state(self) -> DirectiveState:
-        counts = {s: 0 for s in ItemStatus}
+        counts = dict.fromkeys(ItemStatus, 0)
         for status in self._statuses.values():
             counts[status] += 1
         return DirectiveState(
@@ -108,13 +109,12 @@ class DirectiveWorkflow:
         )
 
     def _all_closed(self) -> bool:
-        return len(self._statuses) >= self._total and all(
-            s.closed for s in self._statuses.values()
-        )
+        return len(self._statuses) >= self._total and all(s.closed for s in self._statuses.values())
 
     async def _start_item(self, spec: ItemSpec) -> None:
         self._statuses.setdefault(spec.number, ItemStatus.IN_PROGRESS)
-        try:
+        # Started by an earlier run of this directive (e.g. after a reset): it is running.
+        with contextlib.suppress(WorkflowAlreadyStartedError):
             await workflow.start_child_workflow(
                 TaskItemWorkflow.run,
                 ItemInput(spec=spec),
@@ -124,9 +124,6 @@ class DirectiveWorkflow:
                     [SearchAttributePair(DIRECTIVE_KEY, spec.directive_code)]
                 ),
             )
-        except WorkflowAlreadyStartedError:
-            # Started by an earlier run of this directive (e.g. after a reset): it is running.
-            pass
 
     async def _continue_as_new(self) -> None:
         await workflow.wait_condition(workflow.all_handlers_finished)

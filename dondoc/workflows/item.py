@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime, timedelta
 
 from temporalio import workflow
@@ -62,7 +63,9 @@ class TaskItemWorkflow:
     @workflow.run
     async def run(self, inp: ItemInput) -> ItemResult:
         if not self._assigned:
-            await record("record_assignment", RecordAssignmentInput(item=self._ref, at=workflow.now()))
+            await record(
+                "record_assignment", RecordAssignmentInput(item=self._ref, at=workflow.now())
+            )
             self._assigned = True
         while not self._status.closed:
             if workflow.info().is_continue_as_new_suggested():
@@ -72,10 +75,8 @@ class TaskItemWorkflow:
             if self._status.closed:
                 break
             wait = max(self._next_instant() - workflow.now(), timedelta(seconds=1))
-            try:
+            with contextlib.suppress(TimeoutError):
                 await workflow.wait_condition(lambda: self._status.closed, timeout=wait)
-            except TimeoutError:
-                pass
         assert self._completed_at is not None
         await record(
             "record_item_status",
@@ -83,7 +84,9 @@ class TaskItemWorkflow:
         )
         await self._tell_directive(self._completed_at)
         await workflow.wait_condition(workflow.all_handlers_finished)
-        return ItemResult(number=self._spec.number, status=self._status, completed_at=self._completed_at)
+        return ItemResult(
+            number=self._spec.number, status=self._status, completed_at=self._completed_at
+        )
 
     @workflow.update(name="report")
     async def report(self, inp: ReportInput) -> ReportResult:
@@ -245,4 +248,3 @@ def _initial_state(spec: ItemSpec) -> ItemState:
         escalate_every=spec.escalate_every,
         units=units,
     )
-

@@ -1,4 +1,4 @@
-"""RecordActivities on SQLite and PostgreSQL: idempotent records, notifications sent exactly once."""
+"""RecordActivities on SQLite and PostgreSQL: idempotent records, each notification sent once."""
 
 from __future__ import annotations
 
@@ -88,7 +88,7 @@ def plan(sessions: SessionFactory, code: str) -> DirectivePlan:
             item_yaml("2", DUE + timedelta(days=1), support="[]"),
         ],
     )
-    assert StoreOutcome.CREATED == store_directive(sessions, plan, NOW)
+    assert store_directive(sessions, plan, NOW) == StoreOutcome.CREATED
     return plan
 
 
@@ -164,7 +164,7 @@ def test_repeated_assignment_writes_and_notifies_each_unit_once(
     expected = sorted(f"{item}:assignment:{u}" for u in ("KHOI_VAN", "UBND", "MTTQ"))
     assert expected == [n.key for n in notifications(sessions, code)]
     assert expected == channel.keys()
-    assert 4 == len(rows(sessions, Assignment, code))  # 3 on item 1, 1 on item 2: none added
+    assert len(rows(sessions, Assignment, code)) == 4  # 3 on item 1, 1 on item 2: none added
 
 
 @pytest.mark.usefixtures("plan")
@@ -177,10 +177,10 @@ def test_repeated_report_with_same_id_is_recorded_once(
     )
     run(acts.record_report, inp, REPEATS)
 
-    assert [("r-1", "KHOI_VAN", 40)] == [
-        (r.report_id, r.unit_code, r.progress) for r in rows(sessions, Report, code)
+    assert [(r.report_id, r.unit_code, r.progress) for r in rows(sessions, Report, code)] == [
+        ("r-1", "KHOI_VAN", 40)
     ]
-    assert [] == channel.sent
+    assert channel.sent == []
 
 
 @pytest.mark.usefixtures("plan")
@@ -233,7 +233,7 @@ def test_delivered_rows_are_stamped_sent(
     """After delivery every outbox row carries `sent_at`, so a retry finds nothing to claim."""
     run(acts.record_assignment, RecordAssignmentInput(item=ref(code), at=NOW))
 
-    assert [True, True, True] == [n.sent_at is not None for n in notifications(sessions, code)]
+    assert [n.sent_at is not None for n in notifications(sessions, code)] == [True, True, True]
 
 
 # --- record_assignment ---------------------------------------------------------------------
@@ -243,7 +243,7 @@ def test_delivered_rows_are_stamped_sent(
 def test_assignment_tells_each_unit_its_role_and_local_deadline(
     acts: RecordActivities, channel: RecordingChannel, code: str
 ) -> None:
-    """Lead units read "chủ trì", support units "phối hợp"; the deadline is dd/mm/yyyy HH:MM in +07."""
+    """Leads read "chủ trì", supporters "phối hợp"; the deadline is dd/mm/yyyy HH:MM at +07."""
     run(acts.record_assignment, RecordAssignmentInput(item=ref(code), at=NOW))
 
     expected = {
@@ -264,7 +264,7 @@ def test_assignment_keeps_the_first_assigned_at(
     run(acts.record_assignment, RecordAssignmentInput(item=ref(code), at=NOW))
     run(acts.record_assignment, RecordAssignmentInput(item=ref(code), at=NOW + timedelta(hours=1)))
 
-    assert NOW == item_row(sessions, code).assigned_at
+    assert item_row(sessions, code).assigned_at == NOW
 
 
 # --- record_report -------------------------------------------------------------------------
@@ -279,8 +279,12 @@ def test_reports_update_progress_unless_the_report_id_was_seen(
 
     def report(report_id: str, progress: int, at: datetime, done: bool = False) -> None:
         inp = RecordReportInput(
-            item=ref(code), report_id=report_id, unit="KHOI_VAN", progress=progress,
-            done=done, at=at,
+            item=ref(code),
+            report_id=report_id,
+            unit="KHOI_VAN",
+            progress=progress,
+            done=done,
+            at=at,
         )
         run(acts.record_report, inp)
 
@@ -290,8 +294,8 @@ def test_reports_update_progress_unless_the_report_id_was_seen(
     assert (100, True, t2) == assignment(sessions, code, "KHOI_VAN")
     report("r-1", 40, t1)
     assert (100, True, t2) == assignment(sessions, code, "KHOI_VAN")
-    assert ["r-1", "r-2"] == [r.report_id for r in rows(sessions, Report, code)]
-    assert (0, False, None) == assignment(sessions, code, "UBND")
+    assert [r.report_id for r in rows(sessions, Report, code)] == ["r-1", "r-2"]
+    assert assignment(sessions, code, "UBND") == (0, False, None)
 
 
 # --- send_reminders ------------------------------------------------------------------------
@@ -303,10 +307,13 @@ def test_reminder_of_another_kind_is_a_new_reminder(
 ) -> None:
     """The kind is part of the key: a "due" and an "overdue" reminder are both sent."""
     for kind in ("due", "overdue", "due"):
-        run(acts.send_reminders, SendRemindersInput(item=ref(code), units=["UBND"], kind=kind, at=NOW))
+        run(
+            acts.send_reminders,
+            SendRemindersInput(item=ref(code), units=["UBND"], kind=kind, at=NOW),
+        )
 
-    assert ["due", "overdue"] == sorted(r.kind for r in rows(sessions, Reminder, code))
-    assert 2 == len(channel.sent)
+    assert sorted(r.kind for r in rows(sessions, Reminder, code)) == ["due", "overdue"]
+    assert len(channel.sent) == 2
 
 
 @pytest.mark.usefixtures("plan")
@@ -321,7 +328,7 @@ def test_reminder_states_local_deadline_and_reported_progress(
     run(acts.send_reminders, SendRemindersInput(item=ref(code), units=["KHOI_VAN"], at=NOW))
 
     (row,) = channel.sent
-    assert (True, True) == ("30/06/2031 17:00" in row.body, "60%" in row.body)
+    assert ("30/06/2031 17:00" in row.body, "60%" in row.body) == (True, True)
 
 
 # --- record_escalation ---------------------------------------------------------------------
@@ -336,11 +343,13 @@ def test_each_escalation_level_is_its_own_row_sent_to_the_committee(
         at = DUE + timedelta(days=7 * level)
         run(acts.record_escalation, RecordEscalationInput(item=ref(code), level=level, at=at))
 
-    assert [(1, "DANG_UY"), (2, "DANG_UY")] == [
-        (e.level, e.to_unit) for e in rows(sessions, Escalation, code)
+    assert [(e.level, e.to_unit) for e in rows(sessions, Escalation, code)] == [
+        (1, "DANG_UY"),
+        (2, "DANG_UY"),
     ]
-    assert [("DANG_UY", "escalation"), ("DANG_UY", "escalation")] == [
-        (r.unit_code, r.kind) for r in channel.sent
+    assert [(r.unit_code, r.kind) for r in channel.sent] == [
+        ("DANG_UY", "escalation"),
+        ("DANG_UY", "escalation"),
     ]
 
 
@@ -353,7 +362,7 @@ def test_escalation_of_a_new_deadline_is_a_new_row(
         inp = RecordEscalationInput(item=ref(code), level=1, deadline_seq=seq, at=DUE)
         run(acts.record_escalation, inp)
 
-    assert 2 == len(rows(sessions, Escalation, code))
+    assert len(rows(sessions, Escalation, code)) == 2
 
 
 @pytest.mark.usefixtures("plan")
@@ -362,7 +371,7 @@ def test_escalation_marks_an_open_item_overdue(
 ) -> None:
     run(acts.record_escalation, RecordEscalationInput(item=ref(code), level=1, at=DUE))
 
-    assert "overdue" == item_row(sessions, code).status
+    assert item_row(sessions, code).status == "overdue"
 
 
 @pytest.mark.usefixtures("plan")
@@ -373,7 +382,7 @@ def test_escalation_leaves_a_completed_item_completed(
     run(acts.record_item_status, done)
     run(acts.record_escalation, RecordEscalationInput(item=ref(code), level=1, at=DUE))
 
-    assert "completed_late" == item_row(sessions, code).status
+    assert item_row(sessions, code).status == "completed_late"
 
 
 # --- record_item_status --------------------------------------------------------------------
@@ -390,9 +399,11 @@ def test_completion_on_time_sets_completed_at_and_tells_the_committee(
     item = item_row(sessions, code)
     assert ("completed_on_time", at) == (item.status, item.completed_at)
     (row,) = channel.sent
-    assert ("DANG_UY", "completion", True) == (
-        row.unit_code, row.kind, "hoàn thành đúng hạn" in row.body
-    )
+    assert (
+        row.unit_code,
+        row.kind,
+        "hoàn thành đúng hạn" in row.body,
+    ) == ("DANG_UY", "completion", True)
 
 
 @pytest.mark.usefixtures("plan")
@@ -404,7 +415,7 @@ def test_open_status_change_sends_nothing(
     run(acts.record_item_status, inp)
 
     item = item_row(sessions, code)
-    assert ("overdue", None, []) == (item.status, item.completed_at, channel.sent)
+    assert (item.status, item.completed_at, channel.sent) == ("overdue", None, [])
 
 
 @pytest.mark.usefixtures("plan")
@@ -416,14 +427,15 @@ def test_directive_completion_is_recorded(
 
     with sessions() as s:
         d = s.scalars(select(Directive).where(Directive.code == code)).one()
-    assert ("completed", DUE) == (d.status, d.completed_at)
+    assert (d.status, d.completed_at) == ("completed", DUE)
 
 
 # --- unknown directive or item -------------------------------------------------------------
 
 CALLS: dict[str, Callable[[RecordActivities, ItemRef], tuple[Callable[[Any], Any], Any]]] = {
     "load_items": lambda a, r: (
-        a.load_items, LoadItemsInput(directive_code=r.directive_code, offset=0, limit=10)
+        a.load_items,
+        LoadItemsInput(directive_code=r.directive_code, offset=0, limit=10),
     ),
     "record_assignment": lambda a, r: (a.record_assignment, RecordAssignmentInput(item=r, at=NOW)),
     "record_report": lambda a, r: (
@@ -431,10 +443,12 @@ CALLS: dict[str, Callable[[RecordActivities, ItemRef], tuple[Callable[[Any], Any
         RecordReportInput(item=r, report_id="x", unit="UBND", progress=1, done=False, at=NOW),
     ),
     "send_reminders": lambda a, r: (
-        a.send_reminders, SendRemindersInput(item=r, units=["UBND"], at=NOW)
+        a.send_reminders,
+        SendRemindersInput(item=r, units=["UBND"], at=NOW),
     ),
     "record_escalation": lambda a, r: (
-        a.record_escalation, RecordEscalationInput(item=r, level=1, at=NOW)
+        a.record_escalation,
+        RecordEscalationInput(item=r, level=1, at=NOW),
     ),
     "record_item_status": lambda a, r: (
         a.record_item_status,
@@ -456,7 +470,7 @@ def test_unknown_directive_is_a_non_retryable_error(acts: RecordActivities, name
 
     with pytest.raises(ApplicationError) as caught:
         run(fn, inp)
-    assert ("UnknownDirective", True) == (caught.value.type, caught.value.non_retryable)
+    assert (caught.value.type, caught.value.non_retryable) == ("UnknownDirective", True)
 
 
 @pytest.mark.usefixtures("plan")
@@ -468,7 +482,11 @@ def test_unknown_item_is_a_non_retryable_error(
 
     with pytest.raises(ApplicationError) as caught:
         run(fn, inp)
-    assert ("UnknownItem", True, []) == (caught.value.type, caught.value.non_retryable, channel.sent)
+    assert (
+        caught.value.type,
+        caught.value.non_retryable,
+        channel.sent,
+    ) == ("UnknownItem", True, [])
 
 
 # --- load_items ----------------------------------------------------------------------------
@@ -493,9 +511,9 @@ def test_load_items_pages_in_file_order_with_utc_deadlines(
         return list(run(acts.load_items, inp).items)
 
     first = page(0, 2)
-    assert ["3", "1"] == [i.number for i in first]
-    assert ["10"] == [i.number for i in page(2, 2)]
-    assert [] == page(3, 2)
+    assert [i.number for i in first] == ["3", "1"]
+    assert [i.number for i in page(2, 2)] == ["10"]
+    assert page(3, 2) == []
     expected = ItemSpec(
         directive_code=code,
         number="3",

@@ -45,22 +45,23 @@ def test_example_has_its_fourteen_items_in_file_order(example: DirectivePlan) ->
 
 def test_example_keeps_vietnamese_header_text(example: DirectivePlan) -> None:
     """Code, title and committee come through with their Vietnamese letters and slashes intact."""
-    assert "127-KH/ĐU-DVK-D2" == example.code
-    assert (
+    expected = (
+        "127-KH/ĐU-DVK-D2",
         "Đảng uỷ phường chỉ đạo triển khai thực hiện một số nhiệm vụ trọng tâm "
-        "phong trào thi đua dân vận khéo Đợt 2 năm 2024"
-    ) == example.title
-    assert "DANG_UY" == example.committee
-    assert "Asia/Ho_Chi_Minh" == example.timezone
-    assert example.issued_on is None
+        "phong trào thi đua dân vận khéo Đợt 2 năm 2024",
+        "DANG_UY",
+        "Asia/Ho_Chi_Minh",
+        None,
+    )
+    actual = (example.code, example.title, example.committee, example.timezone, example.issued_on)
+    assert expected == actual
 
 
 def test_example_keeps_vietnamese_item_text(example: DirectivePlan) -> None:
     """Item titles and folded descriptions keep their Vietnamese text and typographic quotes."""
     first = item(example, "1")
-    assert (
-        "Khối vận tham mưu cấp ủy, nắm tình hình Nhân dân, nhân rộng mô hình “Dân vận khéo”"
-    ) == first.title
+    expected = "Khối vận tham mưu cấp ủy, nắm tình hình Nhân dân, nhân rộng mô hình “Dân vận khéo”"
+    assert expected == first.title
     assert first.description is not None
     assert first.description.startswith("Khối vận chủ động tham mưu cấp ủy thực hiện")
     assert first.description.endswith("của địa phương năm 2024 .")
@@ -139,7 +140,8 @@ def test_issued_on_accepts_dd_mm_yyyy() -> None:
 
 def test_int_item_number_becomes_text() -> None:
     """An unquoted whole number `number: 1` is the item number "1"."""
-    assert "1" == only_item(edit('number: "1"', "number: 1")).number
+    expected = "1"
+    assert expected == only_item(edit('number: "1"', "number: 1")).number
 
 
 def test_groups_expand_in_order_without_duplicates() -> None:
@@ -148,8 +150,11 @@ def test_groups_expand_in_order_without_duplicates() -> None:
         "groups:\n  DOAN_THE: [DOAN_TN, HOI_PN]\n",
         "groups:\n  DOAN_THE: [DOAN_TN, HOI_PN]\n  MAT_TRAN: [HOI_PN, MTTQ]\n",
     )
-    text = edit("lead: [UBND]\n    support: [MTTQ]", "lead: [DOAN_THE, UBND, MAT_TRAN, DOAN_TN]", text)
-    assert ["DOAN_TN", "HOI_PN", "UBND", "MTTQ"] == only_item(text).lead
+    text = edit(
+        "lead: [UBND]\n    support: [MTTQ]", "lead: [DOAN_THE, UBND, MAT_TRAN, DOAN_TN]", text
+    )
+    expected = ["DOAN_TN", "HOI_PN", "UBND", "MTTQ"]
+    assert expected == only_item(text).lead
 
 
 def test_missing_defaults_are_p3d_and_p7d() -> None:
@@ -171,7 +176,9 @@ def test_item_overrides_beat_defaults() -> None:
     """An item's own remind_before and escalate_every win over the directive's defaults."""
     text = edit("items:\n", "defaults: {remind_before: P1D, escalate_every: PT12H}\nitems:\n")
     text = edit(
-        "due: 2024-05-19\n", "due: 2024-05-19\n    remind_before: P5D\n    escalate_every: P2D\n", text
+        "due: 2024-05-19\n",
+        "due: 2024-05-19\n    remind_before: P5D\n    escalate_every: P2D\n",
+        text,
     )
     actual = only_item(text)
     assert actual.due - timedelta(days=5) == actual.remind_at
@@ -207,7 +214,8 @@ def test_load_directive_reads_utf8_with_bom_and_crlf(tmp_path: Path) -> None:
     path = tmp_path / "chi-thi.yaml"
     path.write_bytes(("\ufeff" + VALID).replace("\n", "\r\n").encode("utf-8"))
     plan = load_directive(path)
-    assert ("127-KH/ĐU", "Việc một") == (plan.code, plan.items[0].title)
+    expected = ("127-KH/ĐU", "Việc một")
+    assert expected == (plan.code, plan.items[0].title)
 
 
 def test_load_directive_missing_file_is_a_directive_error(tmp_path: Path) -> None:
@@ -215,7 +223,8 @@ def test_load_directive_missing_file_is_a_directive_error(tmp_path: Path) -> Non
     path = tmp_path / "khong-co.yaml"
     with pytest.raises(DirectiveFileError) as info:
         load_directive(path)
-    assert [(None, ())] == [(p.line, p.loc) for p in info.value.problems]
+    expected = [(None, ())]
+    assert expected == [(p.line, p.loc) for p in info.value.problems]
     assert "no such file" in info.value.problems[0].message
     assert info.value.render().startswith(f"{path}: 1 problem(s); nothing was started")
 
@@ -226,5 +235,6 @@ def test_load_directive_non_utf8_file_is_a_directive_error(tmp_path: Path) -> No
     path.write_bytes(VALID.encode("cp1258", errors="replace"))
     with pytest.raises(DirectiveFileError) as info:
         load_directive(path)
-    assert 1 == len(info.value.problems)
+    expected = 1
+    assert expected == len(info.value.problems)
     assert "not UTF-8" in info.value.problems[0].message

@@ -13,14 +13,13 @@ from dondoc.config import Settings
 from dondoc.db.queries import directive_view
 from dondoc.db.session import SessionFactory
 from dondoc.errors import DondocError
-from dondoc.starter import send_report
 from dondoc.schemas.messages import (
-    DirectiveResult,
     DirectiveStatus,
     ItemStatus,
     ReportInput,
     ReportResult,
 )
+from dondoc.starter import send_report
 from tests.helpers import directive_handle, item_handle, item_state, item_yaml, make_plan, start
 
 pytestmark = pytest.mark.usefixtures("skipping_worker")
@@ -34,10 +33,14 @@ async def report(client: Client, code: str, number: str, **kw: object) -> Report
 
 
 async def test_lead_done_before_due_completes_on_time(
-    skipping_env: WorkflowEnvironment, client: Client, sqlite_sessions: SessionFactory,
-    settings: Settings, code: str, skipping_worker: Worker,
+    skipping_env: WorkflowEnvironment,
+    client: Client,
+    sqlite_sessions: SessionFactory,
+    settings: Settings,
+    code: str,
+    skipping_worker: Worker,
 ) -> None:
-    """Both lead units report done before the deadline: the item and the directive complete on time."""
+    """Both leads report done before the deadline: the item and the directive complete on time."""
     now = await skipping_env.get_current_time()
     plan = make_plan(code, [item_yaml("1", now + timedelta(days=10), lead="[KHOI_VAN, UBND]")])
     await start(client, sqlite_sessions, settings, plan)
@@ -58,15 +61,20 @@ async def test_lead_done_before_due_completes_on_time(
     item = view.items[0]
     assert item.status == ItemStatus.COMPLETED_ON_TIME
     assert {(u.code, u.progress, u.done) for u in item.units} == {
-        ("KHOI_VAN", 100, True), ("UBND", 100, True), ("MTTQ", 30, False)
+        ("KHOI_VAN", 100, True),
+        ("UBND", 100, True),
+        ("MTTQ", 30, False),
     }
     assert item.escalations == []
     assert item.reminders == []
 
 
 async def test_reminder_at_due_minus_remind_before_to_unfinished_units_only(
-    skipping_env: WorkflowEnvironment, client: Client, sqlite_sessions: SessionFactory,
-    settings: Settings, code: str,
+    skipping_env: WorkflowEnvironment,
+    client: Client,
+    sqlite_sessions: SessionFactory,
+    settings: Settings,
+    code: str,
 ) -> None:
     """At due − remind_before every unit not done is reminded once; a unit that finished is not."""
     now = await skipping_env.get_current_time()
@@ -89,10 +97,13 @@ async def test_reminder_at_due_minus_remind_before_to_unfinished_units_only(
 
 
 async def test_missed_deadline_escalates_at_due_then_every_period(
-    skipping_env: WorkflowEnvironment, client: Client, sqlite_sessions: SessionFactory,
-    settings: Settings, code: str,
+    skipping_env: WorkflowEnvironment,
+    client: Client,
+    sqlite_sessions: SessionFactory,
+    settings: Settings,
+    code: str,
 ) -> None:
-    """No lead done: level 1 at due, level 2 and 3 each escalate_every later; then a late completion."""
+    """No lead done: level 1 at due, levels 2 and 3 each escalate_every later; then done late."""
     now = await skipping_env.get_current_time()
     due = now + timedelta(days=5)
     plan = make_plan(code, [item_yaml("1", due)])
@@ -115,7 +126,9 @@ async def test_missed_deadline_escalates_at_due_then_every_period(
     assert result.items == {"1": ItemStatus.COMPLETED_LATE}
     view = directive_view(sqlite_sessions, code, await skipping_env.get_current_time())
     assert [(e.level, e.to) for e in view.items[0].escalations] == [
-        (1, "DANG_UY"), (2, "DANG_UY"), (3, "DANG_UY")
+        (1, "DANG_UY"),
+        (2, "DANG_UY"),
+        (3, "DANG_UY"),
     ]
     assert view.items[0].status == ItemStatus.COMPLETED_LATE
 
@@ -130,12 +143,22 @@ async def test_missed_deadline_escalates_at_due_then_every_period(
     ],
 )
 async def test_invalid_report_is_rejected_and_nothing_recorded(
-    skipping_env: WorkflowEnvironment, client: Client, sqlite_sessions: SessionFactory,
-    settings: Settings, code: str, report_kw: dict[str, object], message: str,
+    skipping_env: WorkflowEnvironment,
+    client: Client,
+    sqlite_sessions: SessionFactory,
+    settings: Settings,
+    code: str,
+    report_kw: dict[str, object],
+    message: str,
 ) -> None:
     """The validator rejects the report with a clear message; state and database are unchanged."""
     now = await skipping_env.get_current_time()
-    await start(client, sqlite_sessions, settings, make_plan(code, [item_yaml("1", now + timedelta(days=3))]))
+    await start(
+        client,
+        sqlite_sessions,
+        settings,
+        make_plan(code, [item_yaml("1", now + timedelta(days=3))]),
+    )
     await report(client, code, "1", unit="KHOI_VAN", progress=40)
     before = await item_state(client, code, "1")
 
@@ -148,16 +171,21 @@ async def test_invalid_report_is_rejected_and_nothing_recorded(
 
 
 async def test_report_on_completed_item_is_rejected(
-    skipping_env: WorkflowEnvironment, client: Client, sqlite_sessions: SessionFactory,
-    settings: Settings, code: str,
+    skipping_env: WorkflowEnvironment,
+    client: Client,
+    sqlite_sessions: SessionFactory,
+    settings: Settings,
+    code: str,
 ) -> None:
     now = await skipping_env.get_current_time()
-    plan = make_plan(code, [item_yaml("1", now + timedelta(days=3)), item_yaml("2", now + timedelta(days=3))])
+    plan = make_plan(
+        code, [item_yaml("1", now + timedelta(days=3)), item_yaml("2", now + timedelta(days=3))]
+    )
     await start(client, sqlite_sessions, settings, plan)
     await report(client, code, "1", unit="KHOI_VAN", done=True)
     await item_handle(client, code, "1").result()
     late = ReportInput(unit="MTTQ", progress=50)
-    with pytest.raises(DondocError, match="item 1 of .* is already completed"):
+    with pytest.raises(DondocError, match=r"item 1 of .* is already completed"):
         await send_report(client, code, "1", late)
     with pytest.raises(DondocError, match="has no item '9'"):
         await send_report(client, code, "9", late)
@@ -166,11 +194,19 @@ async def test_report_on_completed_item_is_rejected(
 
 
 async def test_repeated_report_id_is_recorded_once_and_acknowledged_again(
-    skipping_env: WorkflowEnvironment, client: Client, sqlite_sessions: SessionFactory,
-    settings: Settings, code: str,
+    skipping_env: WorkflowEnvironment,
+    client: Client,
+    sqlite_sessions: SessionFactory,
+    settings: Settings,
+    code: str,
 ) -> None:
     now = await skipping_env.get_current_time()
-    await start(client, sqlite_sessions, settings, make_plan(code, [item_yaml("1", now + timedelta(days=3))]))
+    await start(
+        client,
+        sqlite_sessions,
+        settings,
+        make_plan(code, [item_yaml("1", now + timedelta(days=3))]),
+    )
     first = await report(client, code, "1", unit="MTTQ", progress=60, report_id="bc-001")
     again = await report(client, code, "1", unit="MTTQ", progress=60, report_id="bc-001")
     assert (first.duplicate, again.duplicate) == (False, True)
@@ -180,16 +216,26 @@ async def test_repeated_report_id_is_recorded_once_and_acknowledged_again(
     from dondoc.db.models import Report
 
     with sqlite_sessions() as s:
-        count = s.scalar(select(func.count()).select_from(Report).where(Report.report_id == "bc-001"))
+        count = s.scalar(
+            select(func.count()).select_from(Report).where(Report.report_id == "bc-001")
+        )
     assert count == 1
 
 
 async def test_complete_signal_marks_unit_done_and_invalid_signal_is_ignored(
-    skipping_env: WorkflowEnvironment, client: Client, sqlite_sessions: SessionFactory,
-    settings: Settings, code: str,
+    skipping_env: WorkflowEnvironment,
+    client: Client,
+    sqlite_sessions: SessionFactory,
+    settings: Settings,
+    code: str,
 ) -> None:
     now = await skipping_env.get_current_time()
-    await start(client, sqlite_sessions, settings, make_plan(code, [item_yaml("1", now + timedelta(days=3))]))
+    await start(
+        client,
+        sqlite_sessions,
+        settings,
+        make_plan(code, [item_yaml("1", now + timedelta(days=3))]),
+    )
     handle = item_handle(client, code, "1")
     await handle.signal("complete", {"unit": "NOBODY"})
     await handle.signal("complete", {"bogus": True})
@@ -202,8 +248,11 @@ async def test_complete_signal_marks_unit_done_and_invalid_signal_is_ignored(
 
 
 async def test_duplicate_start_is_refused(
-    skipping_env: WorkflowEnvironment, client: Client, sqlite_sessions: SessionFactory,
-    settings: Settings, code: str,
+    skipping_env: WorkflowEnvironment,
+    client: Client,
+    sqlite_sessions: SessionFactory,
+    settings: Settings,
+    code: str,
 ) -> None:
     now = await skipping_env.get_current_time()
     plan = make_plan(code, [item_yaml("1", now + timedelta(days=3))])
