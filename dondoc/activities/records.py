@@ -127,10 +127,8 @@ class RecordActivities:
                     .where(Assignment.item_id == item.id, Assignment.unit_code == inp.unit)
                     .values(progress=inp.progress, done=inp.done, last_report_at=inp.at)
                 )
-        log.info(
+        _log(inp.item).info(
             "report_recorded",
-            directive=inp.item.directive_code,
-            item=inp.item.number,
             unit=inp.unit,
             progress=inp.progress,
             done=inp.done,
@@ -237,6 +235,14 @@ class RecordActivities:
         for row in rows:
             s.expunge(row)
         return rows
+
+
+def _log(ref: ItemRef) -> structlog.stdlib.BoundLogger:
+    workflow_id = activity.info().workflow_id if activity.in_activity() else None
+    bound: structlog.stdlib.BoundLogger = log.bind(
+        directive=ref.directive_code, item=ref.number, workflow_id=workflow_id
+    )
+    return bound
 
 
 def _directive(s: Session, code: str) -> Directive:

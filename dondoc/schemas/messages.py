@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints, model_validator
 
@@ -103,11 +103,12 @@ class ReportInput(Frozen):
     done: bool = False
     report_id: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
 
-    @model_validator(mode="after")
-    def _done_means_complete(self) -> ReportInput:
-        if self.done and self.progress != 100:
-            return self.model_copy(update={"progress": 100})
-        return self
+    @model_validator(mode="before")
+    @classmethod
+    def _done_means_complete(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("done") is True:
+            return {**data, "progress": 100}
+        return data
 
     @property
     def is_done(self) -> bool:

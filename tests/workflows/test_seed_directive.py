@@ -1,0 +1,87 @@
+"""The seed directive (Dân vận khéo, phase 2 of 2024) runs whole on the time-skipping server."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from temporalio.client import Client
+from temporalio.testing import WorkflowEnvironment
+
+from dondoc.config import Settings
+from dondoc.db.queries import directive_view
+from dondoc.db.session import SessionFactory
+from dondoc.schemas.directive import DirectivePlan
+from dondoc.schemas.loader import load_directive
+from dondoc.schemas.messages import DirectiveStatus, ItemStatus, ReportInput, ReportResult
+from tests.helpers import directive_handle, item_handle, item_state, start
+
+pytestmark = pytest.mark.usefixtures("skipping_worker")
+SEED = Path(__file__).parents[2] / "examples" / "dan-van-kheo-2024.yaml"
+# The directive was issued in April 2024; replay its calendar from the test server's "now".
+ISSUED = datetime(2024, 4, 15, tzinfo=UTC)
+
+
+def shifted(plan: DirectivePlan, code: str, now: datetime) -> DirectivePlan:
+    shift = now - ISSUED
+    items = [
+        i.model_copy(update={"due": i.due + shift, "remind_at": i.remind_at + shift})
+        for i in plan.items
+    ]
+    return plan.model_copy(update={"code": code, "items": items})
+
+
+async def test_seed_directive_all_items_run(
+    skipping_env: WorkflowEnvironment,
+    client: Client,
+    sqlite_sessions: SessionFactory,
+    settings: Settings,
+    code: str,
+) -> None:
+    """Six numbered items (and 6.1–6.6, 3.1, TCTH) are assigned; some finish, the rest escalate."""
+    now = await skipping_env.get_current_time()
+    plan = shifted(load_directive(SEED), code, now)
+    assert {"1", "2", "3", "4", "5", "6"} <= {i.number for i in plan.items}
+    await start(client, sqlite_sessions, settings, plan)
+
+    for number in ("1", "2", "3", "4", "5", "6"):
+        state = await item_state(client, code, number)
+        assert state.assigned
+        assert state.status == ItemStatus.IN_PROGRESS
+
+    async def finish(number: str) -> ItemStatus:
+        item = next(i for i in plan.items if i.number == number)
+        result = None
+        for unit in item.lead:
+            result = await item_handle(client, code, number).execute_update(
+                "report", ReportInput(unit=unit, done=True), result_type=ReportResult
+            )
+        assert result is not None
+        return result.item_status
+
+    assert await finish("1") == ItemStatus.COMPLETED_ON_TIME
+    # 6.1 is due 19/05 (shifted): a week before, its units are reminded (remind_before P7D).
+    due_61 = next(i.due for i in plan.items if i.number == "6.1")
+    await skipping_env.sleep(due_61 - now + timedelta(hours=1))
+    state_61 = await item_state(client, code, "6.1")
+    assert state_61.status == ItemStatus.OVERDUE
+    assert all(u.reminded_at for u in state_61.units)
+    assert [e.level for e in state_61.escalations] == [1]
+    assert (await item_state(client, code, "1")).status == ItemStatus.COMPLETED_ON_TIME
+
+    # Past 15/10 every open item has escalated; then everyone finishes, late.
+    last_due = max(i.due for i in plan.items)
+    await skipping_env.sleep(last_due - await skipping_env.get_current_time() + timedelta(days=1))
+    view = directive_view(sqlite_sessions, code, await skipping_env.get_current_time())
+    statuses = {i.number: i.status for i in view.items}
+    assert statuses["1"] == ItemStatus.COMPLETED_ON_TIME
+    assert {s for n, s in statuses.items() if n != "1"} == {ItemStatus.OVERDUE}
+    assert all(i.escalations for i in view.items if i.number != "1")
+
+    for item in plan.items:
+        if item.number != "1":
+            assert await finish(item.number) == ItemStatus.COMPLETED_LATE
+    result = await directive_handle(client, code).result()
+    assert result.status == DirectiveStatus.COMPLETED
+    assert len(result.items) == len(plan.items)
