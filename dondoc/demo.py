@@ -68,12 +68,19 @@ def compress(plan: DirectivePlan, t0: datetime, seconds: int) -> DirectivePlan:
     items = []
     for i, item in enumerate(plan.items):
         due = t0 + timedelta(seconds=first + (i % 3) * seconds * 0.1)
+        step = timedelta(seconds=seconds * 0.15)
         items.append(
             item.model_copy(
                 update={
                     "due": due,
-                    "remind_at": due - timedelta(seconds=seconds * 0.15),
-                    "escalate_every": timedelta(seconds=seconds * 0.15),
+                    "remind_at": due - step,
+                    "due_soon_at": due - step,
+                    "escalate_every": step,
+                    "escalation_ladder": [],
+                    "support_due": None,
+                    "support_remind_at": None,
+                    "receipt_remind_at": t0 + step,
+                    "receipt_escalate_at": t0 + 2 * step,
                 }
             )
         )

@@ -15,6 +15,7 @@ from temporalio.service import RPCError
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
+from dondoc.activities.lifecycle import LifecycleActivities
 from dondoc.activities.notify import Notifier
 from dondoc.activities.records import RecordActivities
 from dondoc.client import connect
@@ -40,6 +41,7 @@ def build_worker(
     fail_fast: bool = False,
 ) -> Worker:
     acts = RecordActivities(sessions, notifier)
+    life = LifecycleActivities(sessions, acts.notifier)
     return Worker(
         client,
         task_queue=task_queue,
@@ -52,6 +54,8 @@ def build_worker(
             acts.record_escalation,
             acts.record_item_status,
             acts.record_directive_status,
+            life.record_action,
+            life.plan_schedule,
         ],
         activity_executor=executor or ThreadPoolExecutor(max_workers=16),
         # Tests: a sandbox or code error fails the workflow at once instead of retrying the task.

@@ -35,14 +35,27 @@ def pg_available() -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-async def skipping_env() -> AsyncIterator[WorkflowEnvironment]:
-    """The time-skipping test server: weeks pass in milliseconds."""
+async def _start_skipping() -> WorkflowEnvironment:
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=binary("temporal-test-server"),
         data_converter=pydantic_data_converter,
     )
     await ensure_search_attributes(env.client, "default")
+    return env
+
+
+@pytest.fixture(scope="session")
+async def skipping_env() -> AsyncIterator[WorkflowEnvironment]:
+    """The time-skipping test server: weeks pass in milliseconds."""
+    env = await _start_skipping()
+    yield env
+    await env.shutdown()
+
+
+@pytest.fixture
+async def own_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
+    """A time-skipping server of the test's own, for long timelines (its clock is not shared)."""
+    env = await _start_skipping()
     yield env
     await env.shutdown()
 

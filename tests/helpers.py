@@ -87,6 +87,15 @@ async def directive_state(client: Client, code: str) -> DirectiveState:
     return state
 
 
+async def advance(env: Any, delta: timedelta, step: timedelta = timedelta(days=14)) -> None:
+    """Move the time-skipping clock in steps: one long skip that fires hundreds of timers can
+    outlast the test server's RPC deadline on a loaded machine."""
+    while delta > timedelta(0):
+        chunk = min(delta, step)
+        await env.sleep(chunk)
+        delta -= chunk
+
+
 async def eventually(check: Callable[[], Any], within: float = 10.0) -> Any:
     """Poll an async predicate until it returns a truthy value (workers run concurrently)."""
     deadline = asyncio.get_running_loop().time() + within

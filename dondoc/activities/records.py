@@ -52,7 +52,7 @@ class RecordActivities:
     @activity.defn(name="load_items")
     def load_items(self, inp: LoadItemsInput) -> ItemPage:
         with self.sessions() as s:
-            directive = _directive(s, inp.directive_code)
+            directive = find_directive(s, inp.directive_code)
             items = s.scalars(
                 select(Item)
                 .where(Item.directive_id == directive.id)
@@ -62,16 +62,20 @@ class RecordActivities:
             ).all()
             return ItemPage(
                 items=[
-                    ItemSpec(
-                        directive_code=directive.code,
-                        number=i.number,
-                        title=i.title,
-                        committee=directive.committee,
-                        lead=[a.unit_code for a in i.assignments if a.role == "lead"],
-                        support=[a.unit_code for a in i.assignments if a.role == "support"],
-                        due=i.due,
-                        remind_at=i.remind_at,
-                        escalate_every=timedelta(seconds=i.escalate_every_s),
+                    ItemSpec.model_validate(
+                        {
+                            **(i.extras or {}),
+                            "directive_code": directive.code,
+                            "number": i.number,
+                            "title": i.title,
+                            "committee": directive.committee,
+                            "lead": [a.unit_code for a in i.assignments if a.role == "lead"],
+                            "support": [a.unit_code for a in i.assignments if a.role == "support"],
+                            "due": i.due,
+                            "remind_at": i.remind_at,
+                            "escalate_every": timedelta(seconds=i.escalate_every_s),
+                            "known_units": [u.code for u in directive.units],
+                        }
                     )
                     for i in items
                 ]
@@ -80,13 +84,13 @@ class RecordActivities:
     @activity.defn(name="record_assignment")
     def record_assignment(self, inp: RecordAssignmentInput) -> None:
         with self.sessions.begin() as s:
-            item, directive = _item(s, inp.item)
-            names = _unit_names(s, directive)
+            item, directive = find_item(s, inp.item)
+            names = unit_names(s, directive)
             if item.assigned_at is None:
                 item.assigned_at = inp.at
             tz = ZoneInfo(directive.timezone)
             messages = [
-                _message(
+                message(
                     directive,
                     item,
                     a.unit_code,
@@ -98,13 +102,13 @@ class RecordActivities:
                 )
                 for a in item.assignments
             ]
-            rows = self._queue(s, messages, inp.at)
+            rows = self.queue(s, messages, inp.at)
         self.notifier.deliver(rows)
 
     @activity.defn(name="record_report")
     def record_report(self, inp: RecordReportInput) -> None:
         with self.sessions.begin() as s:
-            item, _ = _item(s, inp.item)
+            item, _ = find_item(s, inp.item)
             inserted = insert_ignore(
                 s,
                 Report,
@@ -127,6 +131,16 @@ class RecordActivities:
                     .where(Assignment.item_id == item.id, Assignment.unit_code == inp.unit)
                     .values(progress=inp.progress, done=inp.done, last_report_at=inp.at)
                 )
+                if inp.received:
+                    s.execute(
+                        update(Assignment)
+                        .where(
+                            Assignment.item_id == item.id,
+                            Assignment.unit_code == inp.unit,
+                            Assignment.received_at.is_(None),
+                        )
+                        .values(received_at=inp.at)
+                    )
         _log(inp.item).info(
             "report_recorded",
             unit=inp.unit,
@@ -138,7 +152,7 @@ class RecordActivities:
     @activity.defn(name="send_reminders")
     def send_reminders(self, inp: SendRemindersInput) -> None:
         with self.sessions.begin() as s:
-            item, directive = _item(s, inp.item)
+            item, directive = find_item(s, inp.item)
             tz = ZoneInfo(directive.timezone)
             keys = {u: f"{item.workflow_id}:remind:{inp.kind}:{u}" for u in inp.units}
             insert_ignore(
@@ -151,7 +165,7 @@ class RecordActivities:
             )
             progress = {a.unit_code: a.progress for a in item.assignments}
             messages = [
-                _message(
+                message(
                     directive,
                     item,
                     u,
@@ -162,13 +176,13 @@ class RecordActivities:
                 )
                 for u in inp.units
             ]
-            rows = self._queue(s, messages, inp.at)
+            rows = self.queue(s, messages, inp.at)
         self.notifier.deliver(rows)
 
     @activity.defn(name="record_escalation")
     def record_escalation(self, inp: RecordEscalationInput) -> None:
         with self.sessions.begin() as s:
-            item, directive = _item(s, inp.item)
+            item, directive = find_item(s, inp.item)
             tz = ZoneInfo(directive.timezone)
             key = f"{item.workflow_id}:escalate:{inp.deadline_seq}:{inp.level}"
             insert_ignore(
@@ -186,7 +200,7 @@ class RecordActivities:
             )
             if item.completed_at is None:
                 item.status = ItemStatus.OVERDUE.value
-            names = _unit_names(s, directive)
+            names = unit_names(s, directive)
             pending = [
                 f"{names.get(a.unit_code, a.unit_code)} ({a.progress}%)"
                 for a in item.assignments
@@ -197,16 +211,16 @@ class RecordActivities:
                 f" hết hạn {format_vn(item.due, tz)} chưa hoàn thành;"
                 f" đơn vị chủ trì chưa xong: {', '.join(pending) or 'không'}."
             )
-            message = _message(
+            msg = message(
                 directive, item, directive.committee, "escalation", body, key=key, level=inp.level
             )
-            rows = self._queue(s, [message], inp.at)
+            rows = self.queue(s, [msg], inp.at)
         self.notifier.deliver(rows)
 
     @activity.defn(name="record_item_status")
     def record_item_status(self, inp: RecordItemStatusInput) -> None:
         with self.sessions.begin() as s:
-            item, directive = _item(s, inp.item)
+            item, directive = find_item(s, inp.item)
             item.status = inp.status.value
             rows: list[Notification] = []
             if inp.status.closed:
@@ -216,19 +230,19 @@ class RecordActivities:
                     f"Nhiệm vụ {item.number} «{item.title}» {ITEM_STATUS_VN[inp.status]}"
                     f" lúc {format_vn(inp.at, tz)} (hạn {format_vn(item.due, tz)})."
                 )
-                message = _message(directive, item, directive.committee, "completion", body)
-                rows = self._queue(s, [message], inp.at)
+                msg = message(directive, item, directive.committee, "completion", body)
+                rows = self.queue(s, [msg], inp.at)
         self.notifier.deliver(rows)
 
     @activity.defn(name="record_directive_status")
     def record_directive_status(self, inp: RecordDirectiveStatusInput) -> None:
         with self.sessions.begin() as s:
-            directive = _directive(s, inp.directive_code)
+            directive = find_directive(s, inp.directive_code)
             directive.status = inp.status.value
             if inp.status == "completed":
                 directive.completed_at = inp.at
 
-    def _queue(self, s: Session, messages: list[Message], at: datetime) -> list[Notification]:
+    def queue(self, s: Session, messages: list[Message], at: datetime) -> list[Notification]:
         self.notifier.enqueue(s, messages, at)
         rows = self.notifier.claim(s, [m.key for m in messages])
         s.flush()
@@ -245,7 +259,7 @@ def _log(ref: ItemRef) -> structlog.stdlib.BoundLogger:
     return bound
 
 
-def _directive(s: Session, code: str) -> Directive:
+def find_directive(s: Session, code: str) -> Directive:
     directive = s.scalars(select(Directive).where(Directive.code == code)).one_or_none()
     if directive is None:
         raise ApplicationError(
@@ -256,8 +270,8 @@ def _directive(s: Session, code: str) -> Directive:
     return directive
 
 
-def _item(s: Session, ref: ItemRef) -> tuple[Item, Directive]:
-    directive = _directive(s, ref.directive_code)
+def find_item(s: Session, ref: ItemRef) -> tuple[Item, Directive]:
+    directive = find_directive(s, ref.directive_code)
     item = s.scalars(
         select(Item).where(Item.directive_id == directive.id, Item.number == ref.number)
     ).one_or_none()
@@ -270,13 +284,13 @@ def _item(s: Session, ref: ItemRef) -> tuple[Item, Directive]:
     return item, directive
 
 
-def _unit_names(s: Session, directive: Directive) -> dict[str, str]:
+def unit_names(s: Session, directive: Directive) -> dict[str, str]:
     return {
         u.code: u.name for u in s.scalars(select(Unit).where(Unit.directive_id == directive.id))
     }
 
 
-def _message(
+def message(
     directive: Directive,
     item: Item,
     unit: str,

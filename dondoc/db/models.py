@@ -66,6 +66,7 @@ class Directive(Base):
     issued_on: Mapped[date | None] = mapped_column(Date)
     timezone: Mapped[str] = mapped_column(String(64))
     note: Mapped[str | None] = mapped_column(Text)
+    calendar: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     content_hash: Mapped[str] = mapped_column(String(64))
     workflow_id: Mapped[str] = mapped_column(String(400))
     status: Mapped[str] = mapped_column(String(32), default="in_progress")
@@ -113,6 +114,13 @@ class Item(Base):
     status: Mapped[str] = mapped_column(String(32), default="in_progress")
     assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Lifecycle and time model (migration 0002).
+    due_soon_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    support_due: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    rules: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    extras: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    deadline_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    extensions_used: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     directive: Mapped[Directive] = relationship(back_populates="items")
     assignments: Mapped[list[Assignment]] = relationship(
@@ -134,6 +142,10 @@ class Assignment(Base):
     progress: Mapped[int] = mapped_column(Integer, default=0)
     done: Mapped[bool] = mapped_column(default=False)
     last_report_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    received_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    refused_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    refusal_reason: Mapped[str | None] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(default=True, server_default="1")
 
     item: Mapped[Item] = relationship(back_populates="assignments")
 
@@ -172,6 +184,22 @@ class Escalation(Base):
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
     level: Mapped[int] = mapped_column(Integer)
     to_unit: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Action(Base):
+    """A lifecycle action on an item: receipt, refusal, extension, review, explanation, recall…"""
+
+    __tablename__ = "actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(600), unique=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(String(64))
+    unit_code: Mapped[str | None] = mapped_column(String(64))
+    reason: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

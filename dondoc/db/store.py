@@ -38,6 +38,7 @@ def _insert(s: Session, plan: DirectivePlan, digest: str, now: datetime) -> None
         issued_on=plan.issued_on,
         timezone=plan.timezone,
         note=plan.note,
+        calendar=plan.calendar.model_dump(mode="json") if plan.calendar else None,
         content_hash=digest,
         workflow_id=directive_workflow_id(plan.code),
         status="in_progress",
@@ -55,6 +56,10 @@ def _insert(s: Session, plan: DirectivePlan, digest: str, now: datetime) -> None
             remind_at=i.remind_at,
             escalate_every_s=int(i.escalate_every.total_seconds()),
             status="in_progress",
+            due_soon_at=i.due_soon_at,
+            support_due=i.support_due,
+            rules=i.rules.model_dump(mode="json"),
+            extras=i.lifecycle(),
             assignments=[Assignment(unit_code=c, role="lead") for c in i.lead]
             + [Assignment(unit_code=c, role="support") for c in i.support],
         )

@@ -7,10 +7,20 @@ import json
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, field_validator
+from pydantic import (
+    BeforeValidator,
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+    field_validator,
+    model_validator,
+)
 
 from dondoc.schemas import Frozen
 from dondoc.schemas.dates import parse_date, parse_due
+from dondoc.timeplan import Offset, Rules, SupportDue, WorkingDays, by_shape
+from dondoc.vncalendar import CalendarOverrides
 
 Code = Annotated[
     str,
@@ -33,22 +43,6 @@ def _item_number(value: Any) -> Any:
     return value
 
 
-def _iso_duration(value: Any) -> Any:
-    if isinstance(value, timedelta):
-        return value
-    if not isinstance(value, str):
-        raise ValueError(f"'{value}' is not a duration: write ISO 8601, e.g. P3D, PT12H or PT30S")
-    return value
-
-
-def _positive(value: timedelta) -> timedelta:
-    if value <= timedelta(0):
-        raise ValueError("must be a positive duration")
-    return value
-
-
-Duration = Annotated[timedelta, BeforeValidator(_iso_duration), AfterValidator(_positive)]
-
 ItemNumber = Annotated[
     str,
     BeforeValidator(_item_number),
@@ -61,9 +55,37 @@ class UnitDef(Frozen):
     name: Text
 
 
+class RelativeDue(Frozen):
+    """`{working_days: 10}` or `{days: 30}`, counted from the directive's issue date (or start)."""
+
+    working_days: int | None = Field(default=None, ge=1, le=3650)
+    days: int | None = Field(default=None, ge=1, le=3650)
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> RelativeDue:
+        if (self.working_days is None) == (self.days is None):
+            raise ValueError("give exactly one of working_days or days")
+        return self
+
+
+DueField = Annotated[
+    Annotated[RelativeDue, Tag("mapping")] | Annotated[Due, Tag("scalar")],
+    Discriminator(by_shape),
+]
+SupportDueField = Annotated[
+    Annotated[SupportDue, Tag("mapping")] | Annotated[Due, Tag("scalar")],
+    Discriminator(by_shape),
+]
+
+
 class Defaults(Frozen):
-    remind_before: Duration = timedelta(days=3)
-    escalate_every: Duration = timedelta(days=7)
+    remind_before: Offset = timedelta(days=3)
+    escalate_every: Offset = timedelta(days=7)
+    due_soon: WorkingDays = WorkingDays(working_days=3)
+    receipt_within: WorkingDays = WorkingDays(working_days=1)
+    support_due: SupportDue | None = None
+    review: bool = False
+    max_extensions: int = Field(default=2, ge=0, le=20)
 
 
 class ItemDef(Frozen):
@@ -72,9 +94,12 @@ class ItemDef(Frozen):
     description: str | None = None
     lead: list[Code] = Field(default_factory=list)
     support: list[Code] = Field(default_factory=list)
-    due: Due
-    remind_before: Duration | None = None
-    escalate_every: Duration | None = None
+    due: DueField
+    remind_before: Offset | None = None
+    escalate_every: Offset | None = None
+    support_due: SupportDueField | None = None
+    review: bool | None = None
+    max_extensions: int | None = Field(default=None, ge=0, le=20)
 
 
 class DirectiveFile(Frozen):
@@ -88,6 +113,7 @@ class DirectiveFile(Frozen):
     note: str | None = None
     units: list[UnitDef] = Field(min_length=1)
     groups: dict[Code, list[Code]] = Field(default_factory=dict)
+    calendar: CalendarOverrides | None = None
     defaults: Defaults = Defaults()
     items: list[ItemDef] = Field(min_length=1)
 
@@ -111,6 +137,49 @@ class ItemPlan(Frozen):
     due: datetime
     remind_at: datetime
     escalate_every: timedelta
+    rules: Rules = Rules()
+    due_explanation: list[str] = Field(default_factory=list)
+    review: bool = False
+    max_extensions: int = 2
+    support_due: datetime | None = None
+    support_remind_at: datetime | None = None
+    due_soon_at: datetime | None = None
+    escalation_ladder: list[datetime] = Field(default_factory=list)
+    receipt_remind_at: datetime | None = None
+    receipt_escalate_at: datetime | None = None
+
+    def shifted(self, delta: timedelta) -> ItemPlan:
+        """The same item with its deadline-derived instants moved by `delta` (replays, demos)."""
+
+        def move(t: datetime | None) -> datetime | None:
+            return None if t is None else t + delta
+
+        return self.model_copy(
+            update={
+                "due": self.due + delta,
+                "remind_at": self.remind_at + delta,
+                "due_soon_at": move(self.due_soon_at),
+                "support_due": move(self.support_due),
+                "support_remind_at": move(self.support_remind_at),
+                "escalation_ladder": [t + delta for t in self.escalation_ladder],
+            }
+        )
+
+    def lifecycle(self) -> dict[str, Any]:
+        """The fields an ItemSpec takes beyond the basics (stored as the item's `extras`)."""
+        return self.model_dump(
+            mode="json",
+            include={
+                "review",
+                "max_extensions",
+                "support_due",
+                "support_remind_at",
+                "due_soon_at",
+                "escalation_ladder",
+                "receipt_remind_at",
+                "receipt_escalate_at",
+            },
+        )
 
 
 class DirectivePlan(Frozen):
@@ -122,6 +191,7 @@ class DirectivePlan(Frozen):
     issued_on: date | None = None
     timezone: str
     note: str | None = None
+    calendar: CalendarOverrides | None = None
     units: list[UnitDef]
     items: list[ItemPlan]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -13,7 +13,8 @@ import yaml
 from pydantic import ValidationError
 
 from dondoc.schemas.dates import end_of_day, to_utc
-from dondoc.schemas.directive import DirectiveFile, DirectivePlan, ItemPlan
+from dondoc.schemas.directive import DirectiveFile, DirectivePlan, ItemDef, ItemPlan, RelativeDue
+from dondoc.timeplan import UNION_TAGS, Planner, Rules, SupportDue
 
 Loc = tuple[str | int, ...]
 
@@ -53,7 +54,7 @@ def _timestamp_as_text(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
 
 
-def load_directive(path: Path) -> DirectivePlan:
+def load_directive(path: Path, today: date | None = None) -> DirectivePlan:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -64,10 +65,13 @@ def load_directive(path: Path) -> DirectivePlan:
         ) from None
     except OSError as exc:
         raise DirectiveFileError(str(path), [Problem((), exc.strerror or str(exc))]) from None
-    return parse_directive(text, str(path))
+    return parse_directive(text, str(path), today)
 
 
-def parse_directive(text: str, source: str = "<directive>") -> DirectivePlan:
+def parse_directive(
+    text: str, source: str = "<directive>", today: date | None = None
+) -> DirectivePlan:
+    """Validate a directive; relative deadlines count from `issued_on`, else from `today`."""
     try:
         node = yaml.compose(text, Loader=_Loader)
         data = yaml.load(text, Loader=_Loader)
@@ -87,12 +91,15 @@ def parse_directive(text: str, source: str = "<directive>") -> DirectivePlan:
     try:
         parsed = DirectiveFile.model_validate(data)
     except ValidationError as exc:
-        problems = [Problem(tuple(e["loc"]), _pydantic_message(e)) for e in exc.errors()] + problems
+        problems = [
+            Problem(tuple(p for p in e["loc"] if p not in UNION_TAGS), _pydantic_message(e))
+            for e in exc.errors()
+        ] + problems
     if problems:
         located = _with_lines(_dedupe(problems), node, data)
         located.sort(key=lambda p: p.line or 0)
         raise DirectiveFileError(source, located)
-    return _resolve(parsed)
+    return _resolve(parsed, today)
 
 
 def _pydantic_message(err: Any) -> str:
@@ -205,13 +212,28 @@ def _expand(d: DirectiveFile, codes: list[str]) -> list[str]:
     return out
 
 
-def _resolve(d: DirectiveFile) -> DirectivePlan:
-    tz = ZoneInfo(d.timezone)
+def _resolve(d: DirectiveFile, start: date | None) -> DirectivePlan:
+    planner = Planner(d.timezone, d.calendar)
+    today = start or datetime.now(planner.tz).date()
+    base = d.issued_on or today
     items = []
     for pos, item in enumerate(d.items):
-        due_local = item.due if isinstance(item.due, datetime) else end_of_day(item.due, tz)
-        due = to_utc(due_local)
-        remind_before = item.remind_before or d.defaults.remind_before
+        due, explanation = _due(item, planner, base)
+        rules = Rules(
+            remind_before=item.remind_before or d.defaults.remind_before,
+            escalate_every=item.escalate_every or d.defaults.escalate_every,
+            due_soon=d.defaults.due_soon,
+            support_due=item.support_due
+            if isinstance(item.support_due, SupportDue)
+            else d.defaults.support_due,
+        )
+        schedule = planner.schedule(due, rules)
+        support_due, support_remind_at = schedule.support_due, schedule.support_remind_at
+        if item.support_due is not None and not isinstance(item.support_due, SupportDue):
+            support_due = _instant(item.support_due, planner)
+            support_remind_at = planner.before(support_due, rules.remind_before)
+        receipt = planner.receipt(today, d.defaults.receipt_within)
+        every = rules.escalate_every
         items.append(
             ItemPlan(
                 number=item.number,
@@ -221,8 +243,20 @@ def _resolve(d: DirectiveFile) -> DirectivePlan:
                 lead=_expand(d, item.lead),
                 support=_expand(d, item.support),
                 due=due,
-                remind_at=due - remind_before,
-                escalate_every=item.escalate_every or d.defaults.escalate_every,
+                remind_at=schedule.remind_at,
+                escalate_every=every if isinstance(every, timedelta) else timedelta(days=1),
+                rules=rules,
+                due_explanation=explanation,
+                review=d.defaults.review if item.review is None else item.review,
+                max_extensions=d.defaults.max_extensions
+                if item.max_extensions is None
+                else item.max_extensions,
+                support_due=support_due,
+                support_remind_at=support_remind_at,
+                due_soon_at=schedule.due_soon_at,
+                escalation_ladder=schedule.escalation_ladder,
+                receipt_remind_at=receipt[0],
+                receipt_escalate_at=receipt[1],
             )
         )
     return DirectivePlan(
@@ -232,9 +266,29 @@ def _resolve(d: DirectiveFile) -> DirectivePlan:
         issued_on=d.issued_on,
         timezone=d.timezone,
         note=d.note,
+        calendar=d.calendar,
         units=d.units,
         items=items,
     )
+
+
+def _instant(value: date | datetime, planner: Planner) -> datetime:
+    if isinstance(value, datetime):
+        return to_utc(value)
+    return to_utc(end_of_day(value, planner.tz))
+
+
+def _due(item: ItemDef, planner: Planner, base: date | None) -> tuple[datetime, list[str]]:
+    """The item's deadline as a UTC instant, and how a relative one was counted."""
+    if isinstance(item.due, RelativeDue):
+        assert base is not None
+        if item.due.working_days is not None:
+            counted = planner.calendar.add_working_days(base, item.due.working_days)
+        else:
+            assert item.due.days is not None
+            counted = planner.calendar.add_days(base, item.due.days)
+        return _instant(counted.deadline, planner), counted.explanation
+    return _instant(item.due, planner), []
 
 
 def _describe(loc: Loc) -> str:

@@ -3,33 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints, model_validator
 
 from dondoc.schemas import Frozen
+from dondoc.schemas.lifecycle import ActionLog, DeadlineChange, Explanation, ExtensionRequest
+from dondoc.schemas.status import DirectiveStatus, ItemStatus, Role
 
-
-class ItemStatus(StrEnum):
-    IN_PROGRESS = "in_progress"
-    OVERDUE = "overdue"
-    COMPLETED_ON_TIME = "completed_on_time"
-    COMPLETED_LATE = "completed_late"
-
-    @property
-    def closed(self) -> bool:
-        return self in (ItemStatus.COMPLETED_ON_TIME, ItemStatus.COMPLETED_LATE)
-
-
-class DirectiveStatus(StrEnum):
-    IN_PROGRESS = "in_progress"
-    COMPLETED = "completed"
-
-
-class Role(StrEnum):
-    LEAD = "lead"
-    SUPPORT = "support"
+__all__ = ["DirectiveStatus", "ItemStatus", "Role"]
 
 
 class ItemSpec(Frozen):
@@ -44,6 +26,30 @@ class ItemSpec(Frozen):
     due: datetime
     remind_at: datetime
     escalate_every: timedelta
+    # Lifecycle (later fields default so that histories recorded before them still decode).
+    receipt_remind_at: datetime | None = None
+    receipt_escalate_at: datetime | None = None
+    review: bool = False
+    max_extensions: int = 2
+    due_soon_at: datetime | None = None
+    support_due: datetime | None = None
+    support_remind_at: datetime | None = None
+    escalation_ladder: list[datetime] = Field(default_factory=list)
+    known_units: list[str] = Field(default_factory=list)  # the directive's unit registry
+
+    def with_schedule(self, s: Schedule) -> ItemSpec:
+        return self.model_copy(update=s.model_dump())
+
+
+class Schedule(Frozen):
+    """Every instant that follows from a deadline; recomputed when the deadline moves."""
+
+    due: datetime
+    remind_at: datetime
+    due_soon_at: datetime | None = None
+    support_due: datetime | None = None
+    support_remind_at: datetime | None = None
+    escalation_ladder: list[datetime] = Field(default_factory=list)
 
 
 class UnitProgress(Frozen):
@@ -53,28 +59,40 @@ class UnitProgress(Frozen):
     done: bool = False
     last_report_at: datetime | None = None
     reminded_at: datetime | None = None
+    received_at: datetime | None = None
+    refused_at: datetime | None = None
+    refusal_reason: str | None = None
 
 
 class Escalation(Frozen):
     level: int
     at: datetime
+    seq: int = 0  # which deadline (0 = the original, 1 = after the first extension, …)
 
 
 class ItemState(Frozen):
-    """The task item's live state: the `state` query's answer and what continue-as-new carries."""
+    """The task item's live state: the `state` query's answer and what continue-as-new carries.
 
-    directive_code: str
-    number: str
+    `spec` is the item as currently in force: extensions and reassignments are applied to it.
+    """
+
+    spec: ItemSpec
     status: ItemStatus = ItemStatus.IN_PROGRESS
-    due: datetime
-    remind_at: datetime
-    escalate_every: timedelta
     assigned: bool = False
     reminded: bool = False
     units: list[UnitProgress]
     escalations: list[Escalation] = Field(default_factory=list)
     completed_at: datetime | None = None
     seen_reports: dict[str, ReportResult] = Field(default_factory=dict)
+    deadline_seq: int = 0
+    deadlines: list[DeadlineChange] = Field(default_factory=list)
+    extensions_used: int = 0
+    pending_extension: ExtensionRequest | None = None
+    submitted_at: datetime | None = None
+    explanation: Explanation | None = None
+    recall_reason: str | None = None
+    fired: list[str] = Field(default_factory=list)
+    actions: list[ActionLog] = Field(default_factory=list)
 
     def unit(self, code: str) -> UnitProgress | None:
         return next((u for u in self.units if u.code == code), None)

@@ -39,6 +39,7 @@ class RecordReportInput(Frozen):
     note: str | None = None
     channel: str = "update"
     at: datetime
+    received: bool = False  # a report also acknowledges receipt
 
 
 class SendRemindersInput(Frozen):

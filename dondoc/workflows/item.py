@@ -1,27 +1,48 @@
-"""The task-item workflow: assignment, reports, reminders and the escalation ladder of one item."""
+"""The task-item workflow: assignment, reports, reminders, escalations and the item lifecycle."""
 
 from __future__ import annotations
 
 import contextlib
 from datetime import datetime, timedelta
+from typing import Any
 
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from dondoc.config import directive_workflow_id
+    from dondoc.schemas.actions import AssignmentChange, PlanScheduleInput, RecordActionInput
+    from dondoc.schemas.lifecycle import (
+        AckInput,
+        ActionKind,
+        ActionLog,
+        ActionResult,
+        DeadlineChange,
+        Explanation,
+        ExplanationDecisionInput,
+        ExplanationInput,
+        ExplanationRequestInput,
+        ExtensionDecisionInput,
+        ExtensionRequest,
+        ExtensionRequestInput,
+        ReassignInput,
+        RecallInput,
+        RefusalDecisionInput,
+        RefuseInput,
+        ReviewInput,
+    )
     from dondoc.schemas.messages import (
         CompleteInput,
         Escalation,
         ItemInput,
         ItemResult,
-        ItemSpec,
         ItemState,
         ItemStatus,
         ItemStatusChange,
         ReportInput,
         ReportResult,
         Role,
+        Schedule,
         UnitProgress,
     )
     from dondoc.schemas.records import (
@@ -33,143 +54,118 @@ with workflow.unsafe.imports_passed_through():
         SendRemindersInput,
     )
     from dondoc.workflows.calls import record
+    from dondoc.workflows.item_rules import Book
+
+
+def _reject(problem: str | None) -> None:
+    if problem:
+        raise ApplicationError(problem, type="ActionRejected", non_retryable=True)
 
 
 @workflow.defn(name="TaskItemWorkflow")
 class TaskItemWorkflow:
-    """Follows one task item until every lead unit has reported done.
+    """Follows one task item until every lead unit has reported done (or it is recalled).
 
-    Records the assignment and notifies the units; reminds unfinished units once at `remind_at`;
-    at `due` escalates to the committee (level 1), then every `escalate_every` (level 2, 3, …);
-    tells its directive on each status change.
+    Records the assignment and notifies the units; reminds unfinished units at `remind_at`; at
+    `due` escalates to the committee (level 1), then along the ladder (level 2, 3, …); tells its
+    directive of each phase change. Lifecycle actions move deadlines and re-arm every timer.
 
-    Update `report` (ReportInput → ReportResult); signal `complete` (CompleteInput);
-    query `state` (ItemState).
+    Updates: `report`, `acknowledge`, `refuse`, `decide_refusal`, `request_extension`,
+    `decide_extension`, `reassign`, `recall`, `review`, `request_explanation`, `explain`,
+    `decide_explanation`. Signal `complete`. Query `state` (ItemState).
     """
 
     @workflow.init
     def __init__(self, inp: ItemInput) -> None:
-        self._spec: ItemSpec = inp.spec
+        self.b = Book.resume(inp.carried) if inp.carried else Book.start(inp.spec)
         self._ref = ItemRef(directive_code=inp.spec.directive_code, number=inp.spec.number)
-        carried = inp.carried or _initial_state(inp.spec)
-        self._status = carried.status
-        self._assigned = carried.assigned
-        self._units = {u.code: u for u in carried.units}
-        self._escalations = list(carried.escalations)
-        self._completed_at = carried.completed_at
-        self._seen = dict(carried.seen_reports)
-        self._reminded = carried.reminded
+        self._told = self.b.phase
+        self._wake = False
 
     @workflow.run
     async def run(self, inp: ItemInput) -> ItemResult:
-        if not self._assigned:
-            await record(
-                "record_assignment", RecordAssignmentInput(item=self._ref, at=workflow.now())
-            )
-            self._assigned = True
-        while not self._status.closed:
+        b = self.b
+        if not b.assigned:
+            await record("record_assignment", RecordAssignmentInput(item=self._ref, at=self._now()))
+            b.assigned = True
+        while not b.closed:
             if workflow.info().is_continue_as_new_suggested():
                 await workflow.wait_condition(workflow.all_handlers_finished)
-                workflow.continue_as_new(ItemInput(spec=self._spec, carried=self.state()))
+                workflow.continue_as_new(ItemInput(spec=b.spec, carried=b.snapshot()))
             await self._fire_due_events()
-            if self._status.closed:
+            if b.closed:
                 break
-            wait = max(self._next_instant() - workflow.now(), timedelta(seconds=1))
+            wait = max(b.next_instant() - self._now(), timedelta(seconds=1))
             with contextlib.suppress(TimeoutError):
-                await workflow.wait_condition(lambda: self._status.closed, timeout=wait)
-        assert self._completed_at is not None
-        await record(
-            "record_item_status",
-            RecordItemStatusInput(item=self._ref, status=self._status, at=self._completed_at),
-        )
-        await self._tell_directive(self._completed_at)
+                await workflow.wait_condition(lambda: b.closed or self._wake, timeout=wait)
+            self._wake = False
+        assert b.completed_at is not None
+        if b.phase.completed:
+            await record(
+                "record_item_status",
+                RecordItemStatusInput(item=self._ref, status=b.phase, at=b.completed_at),
+            )
+        await self._tell_directive()
         await workflow.wait_condition(workflow.all_handlers_finished)
-        return ItemResult(
-            number=self._spec.number, status=self._status, completed_at=self._completed_at
-        )
+        return ItemResult(number=b.spec.number, status=b.phase, completed_at=b.completed_at)
+
+    @workflow.query(name="state")
+    def state(self) -> ItemState:
+        return self.b.snapshot(self._now())
+
+    # -- reports ---------------------------------------------------------------------------------
 
     @workflow.update(name="report")
     async def report(self, inp: ReportInput) -> ReportResult:
-        if inp.report_id is not None and inp.report_id in self._seen:
-            return self._seen[inp.report_id].model_copy(update={"duplicate": True})
-        problem = self._report_problem(inp)
-        if problem:
-            raise ApplicationError(problem, type="ReportRejected", non_retryable=True)
-        return await self._apply(inp, channel="update")
+        if inp.report_id is not None and inp.report_id in self.b.seen:
+            return self.b.seen[inp.report_id].model_copy(update={"duplicate": True})
+        _reject(self.b.report_problem(inp))
+        return await self._apply_report(inp, channel="update")
 
     @report.validator
     def _validate_report(self, inp: ReportInput) -> None:
-        if inp.report_id is not None and inp.report_id in self._seen:
-            return
-        problem = self._report_problem(inp)
-        if problem:
-            raise ApplicationError(problem, type="ReportRejected", non_retryable=True)
+        if inp.report_id is None or inp.report_id not in self.b.seen:
+            _reject(self.b.report_problem(inp))
 
     @workflow.signal(name="complete")
     async def complete(self, inp: CompleteInput) -> None:
         report = ReportInput(unit=inp.unit, progress=100, done=True, note=inp.note)
-        problem = self._report_problem(report)
+        problem = self.b.report_problem(report)
         if problem:
             workflow.logger.warning(
                 "complete signal ignored: %s", problem, extra=self._log_extra(inp.unit)
             )
             return
-        await self._apply(report, channel="signal")
+        await self._apply_report(report, channel="signal")
 
-    @workflow.query(name="state")
-    def state(self) -> ItemState:
-        return ItemState(
-            directive_code=self._spec.directive_code,
-            number=self._spec.number,
-            status=self._status,
-            due=self._spec.due,
-            remind_at=self._spec.remind_at,
-            escalate_every=self._spec.escalate_every,
-            assigned=self._assigned,
-            reminded=self._reminded,
-            units=list(self._units.values()),
-            escalations=self._escalations,
-            completed_at=self._completed_at,
-            seen_reports=self._seen,
-        )
-
-    def _report_problem(self, inp: ReportInput) -> str | None:
-        unit = self._units.get(inp.unit)
-        where = f"item {self._spec.number} of {self._spec.directive_code}"
-        if unit is None:
-            return f"unit '{inp.unit}' is not assigned to {where}"
-        if self._status.closed:
-            return f"{where} is already completed ({self._status.value}); no more reports"
-        if not 0 <= inp.progress <= 100:
-            return f"progress must be between 0 and 100, got {inp.progress}"
-        if inp.progress < unit.progress:
-            return (
-                f"progress {inp.progress}% is lower than {inp.unit}'s last report"
-                f" ({unit.progress}%) on {where}"
-            )
-        if unit.done:
-            return f"unit '{inp.unit}' has already reported {where} done"
-        return None
-
-    async def _apply(self, inp: ReportInput, channel: str) -> ReportResult:
-        now = workflow.now()
+    async def _apply_report(self, inp: ReportInput, channel: str) -> ReportResult:
+        b, now = self.b, self._now()
         report_id = inp.report_id or str(workflow.uuid4())
         done = inp.is_done
-        self._units[inp.unit] = self._units[inp.unit].model_copy(
-            update={"progress": inp.progress, "done": done, "last_report_at": now}
+        unit = b.units[inp.unit]
+        b.units[inp.unit] = unit.model_copy(
+            update={
+                "progress": inp.progress,
+                "done": done,
+                "last_report_at": now,
+                "received_at": unit.received_at or now,
+            }
         )
-        if all(u.done for u in self._units.values() if u.role == Role.LEAD):
-            self._completed_at = now
-            on_time = now <= self._spec.due
-            self._status = ItemStatus.COMPLETED_ON_TIME if on_time else ItemStatus.COMPLETED_LATE
+        submitted = all(u.done for u in b.leads())
+        if submitted and b.spec.review:
+            b.phase, b.submitted_at = ItemStatus.AWAITING_REVIEW, now
+        elif submitted:
+            b.completed_at = now
+            on_time = now <= b.spec.due
+            b.phase = ItemStatus.COMPLETED_ON_TIME if on_time else ItemStatus.COMPLETED_LATE
         result = ReportResult(
             report_id=report_id,
             unit=inp.unit,
             progress=inp.progress,
             done=done,
-            item_status=self._status,
+            item_status=b.phase,
         )
-        self._seen[report_id] = result
+        b.seen[report_id] = result
         await record(
             "record_report",
             RecordReportInput(
@@ -181,51 +177,447 @@ class TaskItemWorkflow:
                 note=inp.note,
                 channel=channel,
                 at=now,
+                received=unit.received_at is None,
             ),
         )
+        if b.phase == ItemStatus.AWAITING_REVIEW:
+            await self._act(ActionKind.REVIEW_SUBMITTED, inp.unit, notify=[b.spec.committee])
         return result
 
-    @property
-    def _level(self) -> int:
-        return self._escalations[-1].level if self._escalations else 0
+    # -- receipt and refusal ---------------------------------------------------------------------
 
-    def _next_escalation_at(self) -> datetime:
-        return self._spec.due + self._spec.escalate_every * self._level
+    @workflow.update(name="acknowledge")
+    async def acknowledge(self, inp: AckInput) -> ActionResult:
+        _reject(self.b.ack_problem(inp))
+        unit = self.b.units[inp.unit]
+        if unit.received_at is not None:
+            return self._result(f"{inp.unit} đã tiếp nhận trước đó")
+        now = self._now()
+        self.b.units[inp.unit] = unit.model_copy(update={"received_at": now})
+        change = AssignmentChange(unit=inp.unit, received_at=now)
+        await self._act(ActionKind.RECEIPT, inp.unit, unit=inp.unit, assignments=[change])
+        return self._result(f"{inp.unit} đã tiếp nhận")
 
-    def _next_instant(self) -> datetime:
-        if not self._reminded:
-            return min(self._spec.remind_at, self._next_escalation_at())
-        return self._next_escalation_at()
+    @acknowledge.validator
+    def _validate_ack(self, inp: AckInput) -> None:
+        _reject(self.b.ack_problem(inp))
+
+    @workflow.update(name="refuse")
+    async def refuse(self, inp: RefuseInput) -> ActionResult:
+        _reject(self.b.refuse_problem(inp))
+        unit = self.b.units[inp.unit]
+        self.b.units[inp.unit] = unit.model_copy(
+            update={"refused_at": self._now(), "refusal_reason": inp.reason}
+        )
+        change = AssignmentChange(unit=inp.unit, refused=True, refusal_reason=inp.reason)
+        await self._act(
+            ActionKind.REFUSAL,
+            inp.unit,
+            unit=inp.unit,
+            reason=inp.reason,
+            notify=[self.b.spec.committee],
+            assignments=[change],
+        )
+        return self._result("đã gửi cấp ủy quyết định")
+
+    @refuse.validator
+    def _validate_refuse(self, inp: RefuseInput) -> None:
+        _reject(self.b.refuse_problem(inp))
+
+    @workflow.update(name="decide_refusal")
+    async def decide_refusal(self, inp: RefusalDecisionInput) -> ActionResult:
+        _reject(self.b.refusal_decision_problem(inp))
+        unit = self.b.units[inp.unit]
+        if inp.decision == "overrule":
+            self.b.units[inp.unit] = unit.model_copy(
+                update={"refused_at": None, "refusal_reason": None}
+            )
+            await self._act(
+                ActionKind.REFUSAL_OVERRULED,
+                inp.actor,
+                unit=inp.unit,
+                reason=inp.reason,
+                notify=[inp.unit],
+                assignments=[AssignmentChange(unit=inp.unit, refused=False)],
+            )
+            return self._result(f"giữ nguyên phân công cho {inp.unit}")
+        assert inp.new_unit is not None
+        lead = [u.code for u in self.b.leads()]
+        support = [u.code for u in self.b.units.values() if u.role == Role.SUPPORT]
+        swap = {inp.unit: inp.new_unit}
+        change = ReassignInput(
+            actor=inp.actor,
+            lead=[swap.get(c, c) for c in lead],
+            support=[swap.get(c, c) for c in support],
+            reason=inp.reason or f"{inp.unit} từ chối",
+        )
+        await self._reassign(change)
+        return self._result(f"giao lại cho {inp.new_unit}")
+
+    @decide_refusal.validator
+    def _validate_decide_refusal(self, inp: RefusalDecisionInput) -> None:
+        _reject(self.b.refusal_decision_problem(inp))
+
+    # -- extension -------------------------------------------------------------------------------
+
+    @workflow.update(name="request_extension")
+    async def request_extension(self, inp: ExtensionRequestInput) -> ActionResult:
+        _reject(self.b.extension_request_problem(inp, self._now()))
+        self.b.pending_extension = ExtensionRequest(
+            unit=inp.unit, new_due=inp.new_due, reason=inp.reason, at=self._now()
+        )
+        await self._act(
+            ActionKind.EXTENSION_REQUESTED,
+            inp.unit,
+            unit=inp.unit,
+            reason=inp.reason,
+            notify=[self.b.spec.committee],
+            data={"new_due": inp.new_due.isoformat()},
+        )
+        return self._result("đã gửi đề nghị gia hạn")
+
+    @request_extension.validator
+    def _validate_request_extension(self, inp: ExtensionRequestInput) -> None:
+        _reject(self.b.extension_request_problem(inp, self._now()))
+
+    @workflow.update(name="decide_extension")
+    async def decide_extension(self, inp: ExtensionDecisionInput) -> ActionResult:
+        _reject(self.b.extension_decision_problem(inp, self._now()))
+        request = self.b.pending_extension
+        assert request is not None
+        self.b.pending_extension = None
+        if not inp.approve:
+            await self._act(
+                ActionKind.EXTENSION_REJECTED, inp.actor, reason=inp.reason, notify=[request.unit]
+            )
+            return self._result("không đồng ý gia hạn")
+        self.b.extensions_used += 1
+        due = inp.new_due or request.new_due
+        await self._new_deadline(ActionKind.EXTENSION_APPROVED, inp.actor, due, inp.reason)
+        return self._result(f"gia hạn đến {due.isoformat()}")
+
+    @decide_extension.validator
+    def _validate_decide_extension(self, inp: ExtensionDecisionInput) -> None:
+        _reject(self.b.extension_decision_problem(inp, self._now()))
+
+    # -- reassignment and recall -----------------------------------------------------------------
+
+    @workflow.update(name="reassign")
+    async def reassign(self, inp: ReassignInput) -> ActionResult:
+        _reject(self.b.reassign_problem(inp))
+        await self._reassign(inp)
+        return self._result("đã điều chỉnh phân công")
+
+    @reassign.validator
+    def _validate_reassign(self, inp: ReassignInput) -> None:
+        _reject(self.b.reassign_problem(inp))
+
+    @workflow.update(name="recall")
+    async def recall(self, inp: RecallInput) -> ActionResult:
+        _reject(self.b.recall_problem(inp))
+        await self._recall(inp)
+        return self._result("đã thu hồi nhiệm vụ")
+
+    async def _recall(self, inp: RecallInput) -> None:
+        b = self.b
+        b.phase, b.completed_at, b.recall_reason = ItemStatus.RECALLED, self._now(), inp.reason
+        await self._act(
+            ActionKind.RECALLED,
+            inp.actor,
+            reason=inp.reason,
+            notify=list(b.units),
+            status=ItemStatus.RECALLED,
+            completed_at=b.completed_at,
+        )
+
+    @recall.validator
+    def _validate_recall(self, inp: RecallInput) -> None:
+        _reject(self.b.recall_problem(inp))
+
+    # -- review ----------------------------------------------------------------------------------
+
+    @workflow.update(name="review")
+    async def review(self, inp: ReviewInput) -> ActionResult:
+        _reject(self.b.review_problem(inp, self._now()))
+        b = self.b
+        leads = [u.code for u in b.leads()]
+        assert b.submitted_at is not None
+        if inp.accepted:
+            on_time = b.submitted_at <= b.spec.due
+            b.completed_at = b.submitted_at
+            b.phase = ItemStatus.COMPLETED_ON_TIME if on_time else ItemStatus.COMPLETED_LATE
+            await self._act(ActionKind.REVIEW_ACCEPTED, inp.actor, reason=inp.reason, notify=leads)
+            return self._result("đánh giá đạt")
+        assert inp.new_due is not None
+        for code in leads:
+            b.units[code] = b.units[code].model_copy(update={"done": False})
+        b.phase, b.submitted_at = ItemStatus.IN_PROGRESS, None
+        reopen = [AssignmentChange(unit=c, reopen=True) for c in leads]
+        await self._new_deadline(
+            ActionKind.REVIEW_RETURNED, inp.actor, inp.new_due, inp.reason, assignments=reopen
+        )
+        return self._result("đánh giá chưa đạt; làm lại")
+
+    @review.validator
+    def _validate_review(self, inp: ReviewInput) -> None:
+        _reject(self.b.review_problem(inp, self._now()))
+
+    # -- explanation -----------------------------------------------------------------------------
+
+    @workflow.update(name="request_explanation")
+    async def request_explanation(self, inp: ExplanationRequestInput) -> ActionResult:
+        _reject(self.b.explanation_request_problem(inp, self._now()))
+        self.b.explanation = Explanation(requested_at=self._now(), due=inp.due, reason=inp.reason)
+        self._wake = True
+        await self._act(
+            ActionKind.EXPLANATION_REQUESTED,
+            inp.actor,
+            reason=inp.reason,
+            notify=[u.code for u in self.b.leads()],
+            data={"due": inp.due.isoformat()},
+        )
+        return self._result("đã yêu cầu giải trình")
+
+    @request_explanation.validator
+    def _validate_request_explanation(self, inp: ExplanationRequestInput) -> None:
+        _reject(self.b.explanation_request_problem(inp, self._now()))
+
+    @workflow.update(name="explain")
+    async def explain(self, inp: ExplanationInput) -> ActionResult:
+        _reject(self.b.explanation_problem(inp))
+        assert self.b.explanation is not None
+        answers = {**self.b.explanation.answers, inp.unit: inp.text}
+        self.b.explanation = self.b.explanation.model_copy(update={"answers": answers})
+        await self._act(
+            ActionKind.EXPLANATION_ANSWERED,
+            inp.unit,
+            unit=inp.unit,
+            reason=inp.text,
+            notify=[self.b.spec.committee],
+        )
+        return self._result("đã gửi giải trình")
+
+    @explain.validator
+    def _validate_explain(self, inp: ExplanationInput) -> None:
+        _reject(self.b.explanation_problem(inp))
+
+    @workflow.update(name="decide_explanation")
+    async def decide_explanation(self, inp: ExplanationDecisionInput) -> ActionResult:
+        _reject(self.b.explanation_decision_problem(inp, self._now()))
+        b = self.b
+        assert b.explanation is not None
+        b.explanation = b.explanation.model_copy(update={"decision": inp.decision})
+        await self._act(
+            ActionKind.EXPLANATION_DECIDED,
+            inp.actor,
+            reason=inp.reason,
+            data={"decision": inp.decision},
+            notify=[u.code for u in b.leads()],
+        )
+        if inp.decision == "extend":
+            assert inp.new_due is not None
+            b.extensions_used += 1
+            await self._new_deadline(
+                ActionKind.EXTENSION_APPROVED, inp.actor, inp.new_due, inp.reason
+            )
+        elif inp.decision == "reassign":
+            reason = inp.reason or "sau giải trình"
+            await self._reassign(ReassignInput(actor=inp.actor, lead=inp.lead, reason=reason))
+        elif inp.decision == "recall":
+            await self._recall(RecallInput(actor=inp.actor, reason=inp.reason or "sau giải trình"))
+        return self._result(f"kết luận: {inp.decision}")
+
+    @decide_explanation.validator
+    def _validate_decide_explanation(self, inp: ExplanationDecisionInput) -> None:
+        _reject(self.b.explanation_decision_problem(inp, self._now()))
+
+    # -- timers ----------------------------------------------------------------------------------
 
     async def _fire_due_events(self) -> None:
-        now = workflow.now()
-        if not self._reminded and now >= self._spec.remind_at:
-            self._reminded = True
-            pending = [u.code for u in self._units.values() if not u.done]
-            if pending and now < self._spec.due:
-                await record(
-                    "send_reminders", SendRemindersInput(item=self._ref, units=pending, at=now)
+        b, now = self.b, self._now()
+        if not b.reminded and now >= b.spec.remind_at:
+            b.reminded = True
+            own_support_deadline = b.spec.support_remind_at is not None
+            pending = [
+                u.code
+                for u in b.units.values()
+                if not u.done and not (own_support_deadline and u.role == Role.SUPPORT)
+            ]
+            if pending and now < b.spec.due:
+                await self._remind(
+                    pending, "due" if b.deadline_seq == 0 else f"due-{b.deadline_seq}"
                 )
-                for code in pending:
-                    self._units[code] = self._units[code].model_copy(update={"reminded_at": now})
-        if not self._status.closed and now >= self._next_escalation_at():
-            # After downtime, escalate once at the level the clock has reached, not once per
-            # missed step.
-            behind = (now - self._spec.due) // self._spec.escalate_every + 1
-            level = max(self._level + 1, behind)
+        if b.may_escalate() and now >= b.escalation_at(b.level + 1):
+            level = b.escalation_level_due(now)
             await record(
-                "record_escalation", RecordEscalationInput(item=self._ref, level=level, at=now)
+                "record_escalation",
+                RecordEscalationInput(
+                    item=self._ref, level=level, deadline_seq=b.deadline_seq, at=now
+                ),
             )
-            self._escalations.append(Escalation(level=level, at=now))
-            if self._status == ItemStatus.IN_PROGRESS:
-                self._status = ItemStatus.OVERDUE
-                await self._tell_directive(now)
+            b.escalations.append(Escalation(level=level, at=now, seq=b.deadline_seq))
+            if b.phase == ItemStatus.IN_PROGRESS:
+                b.phase = ItemStatus.OVERDUE
+                await self._tell_directive()
+        for key, at in b.timed_keys():
+            if key not in b.fired and now >= at and not b.closed:
+                b.fired.add(key)
+                await self._fire(key)
 
-    async def _tell_directive(self, at: datetime) -> None:
-        parent = workflow.get_external_workflow_handle(
-            directive_workflow_id(self._spec.directive_code)
+    async def _fire(self, key: str) -> None:
+        b = self.b
+        kind = key.split(":")[0]
+        if kind == "support-remind":
+            pending = [u.code for u in b.units.values() if u.role == Role.SUPPORT and not u.done]
+            if pending:
+                await self._remind(pending, f"support-{b.deadline_seq}")
+        elif kind in ("receipt-remind", "receipt-escalate"):
+            pending = [u.code for u in b.units.values() if u.received_at is None]
+            if not pending:
+                return
+            escalate = kind == "receipt-escalate"
+            await self._act(
+                ActionKind.RECEIPT_ESCALATION if escalate else ActionKind.RECEIPT_REMINDER,
+                "dondoc",
+                notify=[b.spec.committee] if escalate else pending,
+                data={"units": ", ".join(pending)},
+                key=key,
+            )
+        elif kind == "explain-overdue":
+            assert b.explanation is not None
+            missing = [u.code for u in b.leads() if u.code not in b.explanation.answers]
+            if missing:
+                await self._act(
+                    ActionKind.EXPLANATION_OVERDUE,
+                    "dondoc",
+                    notify=[b.spec.committee],
+                    data={"due": b.explanation.due.isoformat(), "units": ", ".join(missing)},
+                    key=key,
+                )
+
+    async def _remind(self, units: list[str], kind: str) -> None:
+        now = self._now()
+        await record(
+            "send_reminders", SendRemindersInput(item=self._ref, units=units, kind=kind, at=now)
         )
-        change = ItemStatusChange(number=self._spec.number, status=self._status, at=at)
+        for code in units:
+            self.b.units[code] = self.b.units[code].model_copy(update={"reminded_at": now})
+
+    # -- shared steps ----------------------------------------------------------------------------
+
+    async def _new_deadline(
+        self,
+        kind: ActionKind,
+        actor: str,
+        due: datetime,
+        reason: str | None,
+        assignments: list[AssignmentChange] | None = None,
+    ) -> None:
+        """Move the deadline and re-arm every timer that follows from it, in one step."""
+        b = self.b
+        schedule: Schedule = await record(
+            "plan_schedule", PlanScheduleInput(item=self._ref, due=due), result_type=Schedule
+        )
+        b.deadline_seq += 1
+        b.spec = b.spec.with_schedule(schedule)
+        b.deadlines.append(
+            DeadlineChange(seq=b.deadline_seq, due=due, at=self._now(), reason=reason or "")
+        )
+        b.reminded = False
+        if b.phase == ItemStatus.OVERDUE:
+            b.phase = ItemStatus.IN_PROGRESS
+        self._wake = True
+        await self._act(
+            kind,
+            actor,
+            reason=reason,
+            notify=list(b.units),
+            schedule=schedule,
+            deadline_seq=b.deadline_seq,
+            extensions_used=b.extensions_used,
+            status=b.phase,
+            data={"new_due": due.isoformat()},
+            assignments=assignments or [],
+        )
+        await self._tell_directive()
+
+    async def _reassign(self, inp: ReassignInput) -> None:
+        b = self.b
+        lead, support = b.reassigned(inp)
+        roles = dict.fromkeys(lead, Role.LEAD) | dict.fromkeys(support, Role.SUPPORT)
+        removed = [c for c in b.units if c not in roles]
+        added = [c for c in roles if c not in b.units]
+        changes = [AssignmentChange(unit=c, remove=True) for c in removed]
+        changes += [
+            AssignmentChange(unit=c, add_as=r) for c, r in roles.items() if c not in removed
+        ]
+        units: dict[str, UnitProgress] = {}
+        for code, role in roles.items():
+            kept = b.units.get(code)
+            units[code] = (
+                kept.model_copy(update={"role": role, "refused_at": None, "refusal_reason": None})
+                if kept
+                else UnitProgress(code=code, role=role)
+            )
+        b.units = units
+        await self._act(
+            ActionKind.REASSIGNED,
+            inp.actor,
+            reason=inp.reason,
+            notify=removed + added,
+            data={
+                "changes": "; ".join(
+                    [f"thôi giao {c}" for c in removed] + [f"giao {c}" for c in added]
+                )
+                or "đổi vai trò",
+                "lead": lead,
+                "support": support,
+            },
+            assignments=changes,
+        )
+
+    async def _act(
+        self,
+        kind: ActionKind,
+        actor: str,
+        *,
+        unit: str | None = None,
+        reason: str | None = None,
+        notify: list[str] | None = None,
+        data: dict[str, Any] | None = None,
+        key: str | None = None,
+        **changes: Any,
+    ) -> None:
+        """Record one action (with its notifications) and keep it in the queryable log."""
+        now = self._now()
+        b = self.b
+        b.actions.append(
+            ActionLog(kind=kind, at=now, actor=actor, unit=unit, reason=reason, data=data or {})
+        )
+        await record(
+            "record_action",
+            RecordActionInput(
+                item=self._ref,
+                key=f"{workflow.info().workflow_id}:{key or f'{kind.value}:{len(b.actions)}'}",
+                kind=kind,
+                actor=actor,
+                unit=unit,
+                reason=reason,
+                data=data or {},
+                at=now,
+                notify=notify or [],
+                **changes,
+            ),
+        )
+
+    async def _tell_directive(self) -> None:
+        if self.b.phase == self._told:
+            return
+        self._told = self.b.phase
+        parent = workflow.get_external_workflow_handle(
+            directive_workflow_id(self.b.spec.directive_code)
+        )
+        change = ItemStatusChange(number=self.b.spec.number, status=self.b.phase, at=self._now())
         try:
             await parent.signal("item_status", change)
         except ApplicationError as err:
@@ -233,18 +625,12 @@ class TaskItemWorkflow:
                 "directive not told of status change: %s", err, extra=self._log_extra(None)
             )
 
+    def _result(self, message: str) -> ActionResult:
+        return ActionResult(item_status=self.b.status(self._now()), message=message)
+
+    def _now(self) -> datetime:
+        return workflow.now()
+
     def _log_extra(self, unit: str | None) -> dict[str, object]:
-        return {"directive": self._spec.directive_code, "item": self._spec.number, "unit": unit}
-
-
-def _initial_state(spec: ItemSpec) -> ItemState:
-    units = [UnitProgress(code=c, role=Role.LEAD) for c in spec.lead]
-    units += [UnitProgress(code=c, role=Role.SUPPORT) for c in spec.support]
-    return ItemState(
-        directive_code=spec.directive_code,
-        number=spec.number,
-        due=spec.due,
-        remind_at=spec.remind_at,
-        escalate_every=spec.escalate_every,
-        units=units,
-    )
+        spec = self.b.spec
+        return {"directive": spec.directive_code, "item": spec.number, "unit": unit}

@@ -240,7 +240,8 @@ async def test_complete_signal_marks_unit_done_and_invalid_signal_is_ignored(
     await handle.signal("complete", {"unit": "NOBODY"})
     await handle.signal("complete", {"bogus": True})
     state = await item_state(client, code, "1")
-    assert state.status == ItemStatus.IN_PROGRESS
+    assert state.status == ItemStatus.NOT_RECEIVED
+    assert state.units[0].done is False
     await handle.signal("complete", {"unit": "KHOI_VAN", "note": "xong"})
     await handle.result()
     state = await item_state(client, code, "1")

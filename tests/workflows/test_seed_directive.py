@@ -13,11 +13,12 @@ from dondoc.config import Settings
 from dondoc.db.queries import directive_view
 from dondoc.db.session import SessionFactory
 from dondoc.schemas.directive import DirectivePlan
+from dondoc.schemas.lifecycle import AckInput, ActionResult
 from dondoc.schemas.loader import load_directive
 from dondoc.schemas.messages import DirectiveStatus, ItemStatus, ReportInput, ReportResult
-from tests.helpers import directive_handle, item_handle, item_state, start
+from dondoc.worker import build_worker
+from tests.helpers import advance, directive_handle, item_handle, item_state, start
 
-pytestmark = pytest.mark.usefixtures("skipping_worker")
 SEED = Path(__file__).parents[2] / "examples" / "dan-van-kheo-2024.yaml"
 # The directive was issued in April 2024; replay its calendar from the test server's "now".
 ISSUED = datetime(2024, 4, 15, tzinfo=UTC)
@@ -25,21 +26,30 @@ ISSUED = datetime(2024, 4, 15, tzinfo=UTC)
 
 def shifted(plan: DirectivePlan, code: str, now: datetime) -> DirectivePlan:
     shift = now - ISSUED
-    items = [
-        i.model_copy(update={"due": i.due + shift, "remind_at": i.remind_at + shift})
-        for i in plan.items
-    ]
+    items = [i.shifted(shift) for i in plan.items]
     return plan.model_copy(update={"code": code, "items": items})
 
 
 async def test_seed_directive_all_items_run(
+    own_skipping_env: WorkflowEnvironment,
+    sqlite_sessions: SessionFactory,
+    settings: Settings,
+    code: str,
+) -> None:
+    """Six numbered items (and 6.1–6.6, 3.1, TCTH) are assigned; some finish, the rest escalate."""
+    skipping_env, client = own_skipping_env, own_skipping_env.client
+    worker = build_worker(client, sqlite_sessions, settings.task_queue, fail_fast=True)
+    async with worker:
+        await _play_seed(skipping_env, client, sqlite_sessions, settings, code)
+
+
+async def _play_seed(
     skipping_env: WorkflowEnvironment,
     client: Client,
     sqlite_sessions: SessionFactory,
     settings: Settings,
     code: str,
 ) -> None:
-    """Six numbered items (and 6.1–6.6, 3.1, TCTH) are assigned; some finish, the rest escalate."""
     now = await skipping_env.get_current_time()
     plan = shifted(load_directive(SEED), code, now)
     assert {"1", "2", "3", "4", "5", "6"} <= {i.number for i in plan.items}
@@ -48,7 +58,11 @@ async def test_seed_directive_all_items_run(
     for number in ("1", "2", "3", "4", "5", "6"):
         state = await item_state(client, code, number)
         assert state.assigned
-        assert state.status == ItemStatus.IN_PROGRESS
+        assert state.status == ItemStatus.NOT_RECEIVED  # no lead has acknowledged it yet
+    ack = await item_handle(client, code, "2").execute_update(
+        "acknowledge", AckInput(unit="UBND"), result_type=ActionResult
+    )
+    assert ack.item_status == ItemStatus.IN_PROGRESS
 
     async def finish(number: str) -> ItemStatus:
         item = next(i for i in plan.items if i.number == number)
@@ -63,7 +77,7 @@ async def test_seed_directive_all_items_run(
     assert await finish("1") == ItemStatus.COMPLETED_ON_TIME
     # 6.1 is due 19/05 (shifted): a week before, its units are reminded (remind_before P7D).
     due_61 = next(i.due for i in plan.items if i.number == "6.1")
-    await skipping_env.sleep(due_61 - now + timedelta(hours=1))
+    await advance(skipping_env, due_61 - now + timedelta(hours=1))
     state_61 = await item_state(client, code, "6.1")
     assert state_61.status == ItemStatus.OVERDUE
     assert all(u.reminded_at for u in state_61.units)
@@ -72,7 +86,9 @@ async def test_seed_directive_all_items_run(
 
     # Past 15/10 every open item has escalated; then everyone finishes, late.
     last_due = max(i.due for i in plan.items)
-    await skipping_env.sleep(last_due - await skipping_env.get_current_time() + timedelta(days=1))
+    await advance(
+        skipping_env, last_due - await skipping_env.get_current_time() + timedelta(days=1)
+    )
     view = directive_view(sqlite_sessions, code, await skipping_env.get_current_time())
     statuses = {i.number: i.status for i in view.items}
     assert statuses["1"] == ItemStatus.COMPLETED_ON_TIME

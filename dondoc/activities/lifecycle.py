@@ -1,0 +1,161 @@
+"""Activities of the item lifecycle: record an action and its notifications; re-plan deadlines."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from temporalio import activity
+
+from dondoc.activities.notify import Message, Notifier
+from dondoc.activities.records import find_item, message, unit_names
+from dondoc.db.models import Action, Assignment, Directive, Item, Notification
+from dondoc.db.session import SessionFactory
+from dondoc.db.upsert import insert_ignore
+from dondoc.labels import ITEM_STATUS_VN
+from dondoc.schemas.actions import PlanScheduleInput, RecordActionInput
+from dondoc.schemas.dates import format_vn
+from dondoc.schemas.lifecycle import ActionKind
+from dondoc.schemas.messages import Schedule
+from dondoc.timeplan import Planner, Rules
+from dondoc.vncalendar import CalendarOverrides
+
+ACTION_VN: dict[ActionKind, str] = {
+    ActionKind.RECEIPT: "{unit} đã tiếp nhận nhiệm vụ",
+    ActionKind.REFUSAL: "{unit} từ chối nhiệm vụ, lý do: {reason}; đề nghị cấp ủy quyết định",
+    ActionKind.REFUSAL_OVERRULED: "cấp ủy giữ nguyên phân công cho {unit}",
+    ActionKind.EXTENSION_REQUESTED: "{unit} đề nghị gia hạn đến {new_due}, lý do: {reason}",
+    ActionKind.EXTENSION_APPROVED: "cấp ủy đồng ý gia hạn đến {new_due}",
+    ActionKind.EXTENSION_REJECTED: "cấp ủy không đồng ý gia hạn, lý do: {reason}",
+    ActionKind.REASSIGNED: "cấp ủy điều chỉnh phân công: {changes}",
+    ActionKind.RECALLED: "cấp ủy thu hồi nhiệm vụ, lý do: {reason}",
+    ActionKind.REVIEW_SUBMITTED: "đơn vị chủ trì báo cáo hoàn thành; chờ cấp ủy đánh giá",
+    ActionKind.REVIEW_ACCEPTED: "cấp ủy đánh giá đạt",
+    ActionKind.REVIEW_RETURNED: "cấp ủy đánh giá chưa đạt, lý do: {reason}; hạn mới {new_due}",
+    ActionKind.EXPLANATION_REQUESTED: "cấp ủy yêu cầu giải trình việc chậm, hạn {due}",
+    ActionKind.EXPLANATION_ANSWERED: "{unit} giải trình: {reason}",
+    ActionKind.EXPLANATION_DECIDED: "cấp ủy kết luận sau giải trình: {decision}",
+    ActionKind.EXPLANATION_OVERDUE: "quá hạn giải trình ({due}), chưa nhận đủ giải trình",
+    ActionKind.RECEIPT_REMINDER: "nhắc tiếp nhận nhiệm vụ",
+    ActionKind.RECEIPT_ESCALATION: "đơn vị chưa tiếp nhận nhiệm vụ: {units}",
+}
+
+
+class LifecycleActivities:
+    """Owns the session factory and the notifier; one transaction per activity call."""
+
+    def __init__(self, sessions: SessionFactory, notifier: Notifier | None = None) -> None:
+        self.sessions = sessions
+        self.notifier = notifier or Notifier()
+
+    @activity.defn(name="record_action")
+    def record_action(self, inp: RecordActionInput) -> None:
+        """Apply one action in one transaction; a repeat with the same key changes nothing."""
+        with self.sessions.begin() as s:
+            item, directive = find_item(s, inp.item)
+            row = {
+                "key": inp.key,
+                "item_id": item.id,
+                "kind": inp.kind.value,
+                "actor": inp.actor,
+                "unit_code": inp.unit,
+                "reason": inp.reason,
+                "data": inp.data,
+                "at": inp.at,
+            }
+            if insert_ignore(s, Action, [row]):
+                _apply(s, item, inp)
+            messages = self._messages(s, item, directive, inp)
+            self.notifier.enqueue(s, messages, inp.at)
+            rows: list[Notification] = self.notifier.claim(s, [m.key for m in messages])
+            s.flush()
+            for r in rows:
+                s.expunge(r)
+        self.notifier.deliver(rows)
+
+    @activity.defn(name="plan_schedule")
+    def plan_schedule(self, inp: PlanScheduleInput) -> Schedule:
+        """Every instant that follows from a new deadline, by the item's own rules."""
+        with self.sessions() as s:
+            item, directive = find_item(s, inp.item)
+            planner = _planner(directive)
+            return planner.schedule(inp.due, Rules.model_validate(item.rules or {}))
+
+    def _messages(
+        self, s: Session, item: Item, directive: Directive, inp: RecordActionInput
+    ) -> list[Message]:
+        if not inp.notify:
+            return []
+        tz = ZoneInfo(directive.timezone)
+        names = unit_names(s, directive)
+        fields = {
+            "unit": names.get(inp.unit or "", inp.unit or ""),
+            "reason": inp.reason or "—",
+            **{k: str(v) for k, v in inp.data.items()},
+        }
+        for k in ("new_due", "due"):
+            if inp.data.get(k):
+                fields[k] = format_vn(_parse(inp.data[k]), tz)
+        what = ACTION_VN[inp.kind].format_map(_Defaults(fields))
+        status = f" Trạng thái: {ITEM_STATUS_VN[inp.status]}." if inp.status else ""
+        body = f"Nhiệm vụ {item.number} «{item.title}»: {what}.{status}"
+        return [
+            message(directive, item, unit, inp.kind.value, body, key=f"{inp.key}:{unit}")
+            for unit in inp.notify
+        ]
+
+
+def _apply(s: Session, item: Item, inp: RecordActionInput) -> None:
+    if inp.status is not None:
+        item.status = inp.status.value
+    if inp.completed_at is not None:
+        item.completed_at = inp.completed_at
+    if inp.schedule is not None:
+        item.due = inp.schedule.due
+        item.remind_at = inp.schedule.remind_at
+        item.due_soon_at = inp.schedule.due_soon_at
+        item.support_due = inp.schedule.support_due
+        item.completed_at = None
+    if inp.deadline_seq is not None:
+        item.deadline_seq = inp.deadline_seq
+    if inp.extensions_used is not None:
+        item.extensions_used = inp.extensions_used
+    current = {
+        a.unit_code: a for a in s.scalars(select(Assignment).where(Assignment.item_id == item.id))
+    }
+    for change in inp.assignments:
+        a = current.get(change.unit)
+        if change.add_as is not None:
+            if a is None:
+                s.add(Assignment(item_id=item.id, unit_code=change.unit, role=change.add_as.value))
+            else:
+                a.role, a.active = change.add_as.value, True
+            continue
+        if a is None:
+            continue
+        if change.remove:
+            a.active = False
+        if change.received_at is not None:
+            a.received_at = change.received_at
+        if change.refused is True:
+            a.refused_at, a.refusal_reason = inp.at, change.refusal_reason
+        elif change.refused is False:
+            a.refused_at = a.refusal_reason = None
+        if change.reopen:
+            a.done = False
+
+
+def _planner(directive: Directive) -> Planner:
+    overrides = CalendarOverrides.model_validate(directive.calendar) if directive.calendar else None
+    return Planner(directive.timezone, overrides)
+
+
+def _parse(value: object) -> datetime:
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+
+
+class _Defaults(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "—"

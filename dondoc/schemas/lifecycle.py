@@ -1,0 +1,161 @@
+"""The task-item lifecycle actions (QĐ 42/2014, QĐ 23/2018): one Update input each, and results."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, StringConstraints
+
+from dondoc.schemas import Frozen
+from dondoc.schemas.status import ItemStatus
+
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+
+
+class ActionKind(StrEnum):
+    RECEIPT = "receipt"
+    REFUSAL = "refusal"
+    REFUSAL_OVERRULED = "refusal_overruled"
+    EXTENSION_REQUESTED = "extension_requested"
+    EXTENSION_APPROVED = "extension_approved"
+    EXTENSION_REJECTED = "extension_rejected"
+    REASSIGNED = "reassigned"
+    RECALLED = "recalled"
+    REVIEW_SUBMITTED = "review_submitted"
+    REVIEW_ACCEPTED = "review_accepted"
+    REVIEW_RETURNED = "review_returned"
+    EXPLANATION_REQUESTED = "explanation_requested"
+    EXPLANATION_ANSWERED = "explanation_answered"
+    EXPLANATION_DECIDED = "explanation_decided"
+    EXPLANATION_OVERDUE = "explanation_overdue"
+    RECEIPT_REMINDER = "receipt_reminder"
+    RECEIPT_ESCALATION = "receipt_escalation"
+
+
+class AckInput(Frozen):
+    """`acknowledge`: a unit confirms it has received the assignment (tiếp nhận)."""
+
+    unit: str
+
+
+class RefuseInput(Frozen):
+    """`refuse`: a unit declines its assignment, with a reason (từ chối)."""
+
+    unit: str
+    reason: Reason
+
+
+class RefusalDecisionInput(Frozen):
+    """`decide_refusal`: the committee overrules a refusal or reassigns to another unit."""
+
+    actor: str
+    unit: str
+    decision: Literal["overrule", "reassign"]
+    new_unit: str | None = None
+    reason: str | None = None
+
+
+class ExtensionRequestInput(Frozen):
+    """`request_extension`: a lead unit asks for a later deadline (gia hạn)."""
+
+    unit: str
+    new_due: datetime
+    reason: Reason
+
+
+class ExtensionDecisionInput(Frozen):
+    """`decide_extension`: the committee approves (possibly another date) or rejects."""
+
+    actor: str
+    approve: bool
+    new_due: datetime | None = None
+    reason: str | None = None
+
+
+class ReassignInput(Frozen):
+    """`reassign`: the committee changes lead and/or support units."""
+
+    actor: str
+    lead: list[str] | None = None
+    support: list[str] | None = None
+    reason: Reason
+
+
+class RecallInput(Frozen):
+    """`recall`: the committee withdraws the item (thu hồi); it stops for good."""
+
+    actor: str
+    reason: Reason
+
+
+class ReviewInput(Frozen):
+    """`review`: the committee accepts (đạt) or returns (chưa đạt) a submitted item."""
+
+    actor: str
+    accepted: bool
+    reason: str | None = None
+    new_due: datetime | None = None
+
+
+class ExplanationRequestInput(Frozen):
+    """`request_explanation`: the committee asks the lead units of an overdue item (giải trình)."""
+
+    actor: str
+    due: datetime
+    reason: str | None = None
+
+
+class ExplanationInput(Frozen):
+    """`explain`: a lead unit answers the explanation request."""
+
+    unit: str
+    text: Reason
+
+
+class ExplanationDecisionInput(Frozen):
+    """`decide_explanation`: the committee's decision after an explanation."""
+
+    actor: str
+    decision: Literal["extend", "reassign", "recall", "note"]
+    new_due: datetime | None = None
+    lead: list[str] | None = None
+    reason: str | None = None
+
+
+class ActionResult(Frozen):
+    item_status: ItemStatus
+    message: str
+
+
+class DeadlineChange(Frozen):
+    seq: int
+    due: datetime
+    at: datetime
+    reason: str
+
+
+class ExtensionRequest(Frozen):
+    unit: str
+    new_due: datetime
+    reason: str
+    at: datetime
+
+
+class Explanation(Frozen):
+    requested_at: datetime
+    due: datetime
+    reason: str | None = None
+    answers: dict[str, str] = Field(default_factory=dict)
+    decision: str | None = None
+    overdue_notified: bool = False
+
+
+class ActionLog(Frozen):
+    kind: ActionKind
+    at: datetime
+    actor: str
+    unit: str | None = None
+    reason: str | None = None
+    data: dict[str, Any] = Field(default_factory=dict)

@@ -1,0 +1,136 @@
+"""Deadline rules to UTC instants with the Vietnamese calendar, for the loader and `plan_schedule`.
+
+One place for it, used at the edge and by an activity when a deadline moves; never in workflows.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from pydantic import AfterValidator, BeforeValidator, Discriminator, Field, Tag, model_validator
+
+from dondoc.schemas import Frozen
+from dondoc.schemas.dates import to_utc
+from dondoc.schemas.messages import Schedule
+from dondoc.vncalendar import CalendarOverrides, VnCalendar
+
+OFFICE_OPENS = time(8, 0)  # reminders and working-day escalations go out when offices open
+LADDER_LEVELS = 26  # precomputed escalation instants; later levels repeat the last spacing
+
+
+def _iso_only(value: Any) -> Any:
+    if isinstance(value, timedelta | dict):
+        return value
+    if not isinstance(value, str):
+        raise ValueError(
+            f"'{value}' is not a duration: write ISO 8601 (P3D, PT12H) or {{working_days: N}}"
+        )
+    return value
+
+
+def _positive(value: timedelta) -> timedelta:
+    if value <= timedelta(0):
+        raise ValueError("must be a positive duration")
+    return value
+
+
+class WorkingDays(Frozen):
+    working_days: int = Field(ge=1, le=3650)
+
+
+Duration = Annotated[timedelta, BeforeValidator(_iso_only), AfterValidator(_positive)]
+
+
+def by_shape(value: Any) -> str:
+    """Union tag: a mapping is one of our small models, anything else a scalar form."""
+    return "mapping" if isinstance(value, dict | Frozen) else "scalar"
+
+
+Offset = Annotated[
+    Annotated[WorkingDays, Tag("mapping")] | Annotated[Duration, Tag("scalar")],
+    Discriminator(by_shape),
+]
+"""An offset: an ISO 8601 duration (`P3D`) or a count of working days (`{working_days: 3}`)."""
+UNION_TAGS = frozenset({"mapping", "scalar"})
+
+
+class SupportDue(Frozen):
+    working_days_before_lead: int = Field(ge=0, le=365)
+
+
+class Rules(Frozen):
+    """One item's deadline rules, kept with it so a moved deadline is re-planned the same way."""
+
+    remind_before: Offset = timedelta(days=3)
+    escalate_every: Offset = timedelta(days=7)
+    due_soon: WorkingDays = WorkingDays(working_days=3)
+    support_due: SupportDue | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_none(cls, data: Any) -> Any:
+        return {k: v for k, v in data.items() if v is not None} if isinstance(data, dict) else data
+
+
+class Planner:
+    """Computes schedules in one directive's timezone and calendar."""
+
+    def __init__(self, timezone: str, overrides: CalendarOverrides | None = None) -> None:
+        self.tz = ZoneInfo(timezone)
+        self.calendar = VnCalendar(overrides)
+
+    def local_date(self, instant: datetime) -> date:
+        return instant.astimezone(self.tz).date()
+
+    def at(self, day: date, t: time) -> datetime:
+        return to_utc(datetime.combine(day, t, tzinfo=self.tz))
+
+    def before(self, instant: datetime, offset: Offset) -> datetime:
+        if isinstance(offset, WorkingDays):
+            day = self.calendar.subtract_working_days(self.local_date(instant), offset.working_days)
+            return self.at(day.deadline, OFFICE_OPENS)
+        return instant - offset
+
+    def after(self, instant: datetime, offset: Offset) -> datetime:
+        if isinstance(offset, WorkingDays):
+            day = self.calendar.add_working_days(self.local_date(instant), offset.working_days)
+            return self.at(day.deadline, OFFICE_OPENS)
+        return instant + offset
+
+    def ladder(self, due: datetime, every: Offset) -> list[datetime]:
+        """Escalation instants: level 1 at `due`, each next one `every` later."""
+        if not isinstance(every, WorkingDays):
+            return []  # a fixed spacing needs no list: the workflow adds it
+        out = [due]
+        for _ in range(LADDER_LEVELS - 1):
+            out.append(self.after(out[-1], every))
+        return out
+
+    def schedule(self, due: datetime, rules: Rules) -> Schedule:
+        due_soon_day = self.calendar.subtract_working_days(
+            self.local_date(due), rules.due_soon.working_days
+        )
+        support_due = support_remind_at = None
+        if rules.support_due is not None:
+            n = rules.support_due.working_days_before_lead
+            day = self.local_date(due)
+            if n:
+                day = self.calendar.subtract_working_days(day, n).deadline
+            support_due = self.at(day, time(23, 59, 59))
+            support_remind_at = self.before(support_due, rules.remind_before)
+        return Schedule(
+            due=due,
+            remind_at=self.before(due, rules.remind_before),
+            due_soon_at=self.at(due_soon_day.deadline, time(0, 0)),
+            support_due=support_due,
+            support_remind_at=support_remind_at,
+            escalation_ladder=self.ladder(due, rules.escalate_every),
+        )
+
+    def receipt(self, assigned_on: date, within: WorkingDays) -> tuple[datetime, datetime]:
+        """When an unacknowledged assignment is reminded, and when it is escalated."""
+        remind = self.calendar.add_working_days(assigned_on, within.working_days).deadline
+        escalate = self.calendar.add_working_days(remind, within.working_days).deadline
+        return self.at(remind, OFFICE_OPENS), self.at(escalate, OFFICE_OPENS)
