@@ -18,6 +18,19 @@ from dondoc.config import DEFAULT_STATE_DIR, get_settings
 from dondoc.errors import DondocError
 from dondoc.labels import DIRECTIVE_STATUS_VN, ITEM_STATUS_VN
 from dondoc.logs import configure_logging
+from dondoc.schemas.lifecycle import (
+    AckInput,
+    ExplanationDecisionInput,
+    ExplanationInput,
+    ExplanationRequestInput,
+    ExtensionDecisionInput,
+    ExtensionRequestInput,
+    ReassignInput,
+    RecallInput,
+    RefusalDecisionInput,
+    RefuseInput,
+    ReviewInput,
+)
 from dondoc.schemas.messages import ItemStatus, ReportInput, Role
 from dondoc.schemas.views import DirectiveView, ItemList, ItemRow
 
@@ -32,10 +45,15 @@ out = Console(highlight=False, width=None if sys.stdout.isatty() else 140)
 F = TypeVar("F", bound=Callable[..., Any])
 
 STATUS_STYLE = {
+    ItemStatus.NOT_RECEIVED: "magenta",
     ItemStatus.IN_PROGRESS: "green",
+    ItemStatus.DUE_SOON: "yellow",
     ItemStatus.OVERDUE: "bold red",
+    ItemStatus.AWAITING_REVIEW: "cyan",
+    ItemStatus.REFUSED: "bold magenta",
     ItemStatus.COMPLETED_ON_TIME: "grey62",
     ItemStatus.COMPLETED_LATE: "grey62",
+    ItemStatus.RECALLED: "grey50",
 }
 
 
@@ -152,6 +170,282 @@ def report(
     asyncio.run(go())
 
 
+# -- lifecycle actions (QĐ 42/2014/QĐ-TTg): each one an Update on the item workflow --------------
+
+extend_app = typer.Typer(help="Gia hạn: request, approve or reject a new deadline.")
+review_app = typer.Typer(help="Đánh giá: accept (đạt) or return (chưa đạt) a submitted item.")
+explain_app = typer.Typer(help="Giải trình: request, answer and decide on an explanation.")
+app.add_typer(extend_app, name="extend")
+app.add_typer(review_app, name="review")
+app.add_typer(explain_app, name="explain")
+
+Code = Annotated[str, typer.Argument(help="directive code")]
+Item = Annotated[str, typer.Argument(help="item number")]
+As = Annotated[
+    str, typer.Option("--as", help="the acting unit's code (the committee for decisions)")
+]
+Reason = Annotated[str, typer.Option(help="the reason, in words")]
+OptReason = Annotated[str | None, typer.Option(help="the reason, in words")]
+
+
+def _act(code: str, item: str, name: str, build: Callable[[Any], Any]) -> None:
+    """Send one action; `build` gets the database (to read deadlines in the directive's zone)."""
+    from dondoc.client import connect
+    from dondoc.starter import open_database, send_action
+
+    settings = get_settings()
+    arg = build(open_database(settings))
+
+    async def go() -> None:
+        result = await send_action(await connect(settings), code, item, name, arg)
+        out.print(
+            f"{result.message}; nhiệm vụ {item}: {ITEM_STATUS_VN[result.item_status]}"
+            f" ({result.item_status.value})"
+        )
+
+    asyncio.run(go())
+
+
+def _due(code: str, text: str | None) -> Callable[[Any], Any]:
+    from dondoc.starter import deadline_instant
+
+    return lambda sessions: deadline_instant(sessions, code, text) if text else None
+
+
+@app.command()
+@expected_errors
+def ack(code: Code, item: Item, unit: As) -> None:
+    """Tiếp nhận: a unit acknowledges its assignment."""
+    _act(code, item, "acknowledge", lambda _: AckInput(unit=unit))
+
+
+@app.command()
+@expected_errors
+def refuse(code: Code, item: Item, unit: As, reason: Reason) -> None:
+    """Từ chối: a unit declines its assignment; the committee then decides."""
+    _act(code, item, "refuse", lambda _: RefuseInput(unit=unit, reason=reason))
+
+
+@app.command("decide-refusal")
+@expected_errors
+def decide_refusal(
+    code: Code,
+    item: Item,
+    actor: As,
+    unit: Annotated[str, typer.Option(help="the unit that refused")],
+    reassign_to: Annotated[str | None, typer.Option(help="give its role to this unit")] = None,
+    reason: OptReason = None,
+) -> None:
+    """The committee overrules a refusal, or reassigns with --reassign-to."""
+    decision = "reassign" if reassign_to else "overrule"
+    _act(
+        code,
+        item,
+        "decide_refusal",
+        lambda _: RefusalDecisionInput(
+            actor=actor, unit=unit, decision=decision, new_unit=reassign_to, reason=reason
+        ),
+    )
+
+
+@extend_app.command("request")
+@expected_errors
+def extend_request(
+    code: Code,
+    item: Item,
+    unit: As,
+    to: Annotated[str, typer.Option(help="the new deadline, dd/mm/yyyy")],
+    reason: Reason,
+) -> None:
+    """A lead unit asks for a later deadline."""
+    due = _due(code, to)
+    _act(
+        code,
+        item,
+        "request_extension",
+        lambda s: ExtensionRequestInput(unit=unit, new_due=due(s), reason=reason),
+    )
+
+
+@extend_app.command("approve")
+@expected_errors
+def extend_approve(
+    code: Code,
+    item: Item,
+    actor: As,
+    to: Annotated[str | None, typer.Option(help="another date than the one asked")] = None,
+    reason: OptReason = None,
+) -> None:
+    """The committee approves the pending request (every timer is re-armed)."""
+    due = _due(code, to)
+    _act(
+        code,
+        item,
+        "decide_extension",
+        lambda s: ExtensionDecisionInput(actor=actor, approve=True, new_due=due(s), reason=reason),
+    )
+
+
+@extend_app.command("reject")
+@expected_errors
+def extend_reject(code: Code, item: Item, actor: As, reason: Reason) -> None:
+    """The committee rejects the pending request."""
+    _act(
+        code,
+        item,
+        "decide_extension",
+        lambda _: ExtensionDecisionInput(actor=actor, approve=False, reason=reason),
+    )
+
+
+def _codes(text: str | None) -> list[str] | None:
+    return None if text is None else [c.strip() for c in text.split(",") if c.strip()]
+
+
+@app.command()
+@expected_errors
+def reassign(
+    code: Code,
+    item: Item,
+    actor: As,
+    reason: Reason,
+    lead: Annotated[str | None, typer.Option(help="new lead units, comma-separated")] = None,
+    support: Annotated[str | None, typer.Option(help="new support units, comma-separated")] = None,
+) -> None:
+    """The committee changes the lead and/or support units."""
+    _act(
+        code,
+        item,
+        "reassign",
+        lambda _: ReassignInput(
+            actor=actor, lead=_codes(lead), support=_codes(support), reason=reason
+        ),
+    )
+
+
+@app.command()
+@expected_errors
+def recall(code: Code, item: Item, actor: As, reason: Reason) -> None:
+    """Thu hồi: the committee withdraws the item; it stops for good."""
+    _act(code, item, "recall", lambda _: RecallInput(actor=actor, reason=reason))
+
+
+@review_app.command("accept")
+@expected_errors
+def review_accept(code: Code, item: Item, actor: As, reason: OptReason = None) -> None:
+    """Đạt: on time or late is fixed by when the leads submitted, not by this review."""
+    _act(code, item, "review", lambda _: ReviewInput(actor=actor, accepted=True, reason=reason))
+
+
+@review_app.command("return")
+@expected_errors
+def review_return(
+    code: Code,
+    item: Item,
+    actor: As,
+    reason: Reason,
+    due: Annotated[str, typer.Option(help="the new deadline for the rework, dd/mm/yyyy")],
+) -> None:
+    """Chưa đạt: back to the leads with a reason and a new deadline."""
+    new_due = _due(code, due)
+    _act(
+        code,
+        item,
+        "review",
+        lambda s: ReviewInput(actor=actor, accepted=False, reason=reason, new_due=new_due(s)),
+    )
+
+
+@explain_app.command("request")
+@expected_errors
+def explain_request(
+    code: Code,
+    item: Item,
+    actor: As,
+    due: Annotated[str, typer.Option(help="answer by, dd/mm/yyyy")],
+    reason: OptReason = None,
+) -> None:
+    """The committee asks the leads of an overdue item to explain."""
+    by = _due(code, due)
+    _act(
+        code,
+        item,
+        "request_explanation",
+        lambda s: ExplanationRequestInput(actor=actor, due=by(s), reason=reason),
+    )
+
+
+@explain_app.command("answer")
+@expected_errors
+def explain_answer(
+    code: Code, item: Item, unit: As, text: Annotated[str, typer.Option(help="the explanation")]
+) -> None:
+    """A lead unit explains."""
+    _act(code, item, "explain", lambda _: ExplanationInput(unit=unit, text=text))
+
+
+@explain_app.command("decide")
+@expected_errors
+def explain_decide(
+    code: Code,
+    item: Item,
+    actor: As,
+    decision: Annotated[str, typer.Option(help="extend | reassign | recall | note")],
+    due: Annotated[str | None, typer.Option(help="with extend: the new deadline")] = None,
+    lead: Annotated[str | None, typer.Option(help="with reassign: new lead units")] = None,
+    reason: OptReason = None,
+) -> None:
+    """The committee's decision after an explanation."""
+    if decision not in ("extend", "reassign", "recall", "note"):
+        raise DondocError("--decision must be one of extend, reassign, recall, note")
+    new_due = _due(code, due)
+    _act(
+        code,
+        item,
+        "decide_explanation",
+        lambda s: ExplanationDecisionInput(
+            actor=actor, decision=decision, new_due=new_due(s), lead=_codes(lead), reason=reason
+        ),
+    )
+
+
+@app.command()
+@expected_errors
+def deadline(
+    start: Annotated[str, typer.Argument(help="the event's date, dd/mm/yyyy")],
+    working_days: Annotated[int | None, typer.Option(help="count N working days")] = None,
+    days: Annotated[int | None, typer.Option(help="count N days (BLDS 2015 Art. 147–148)")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="JSON instead of text")] = False,
+) -> None:
+    """Compute a deadline with the Vietnamese calendar, and say how it was counted."""
+    from dondoc.schemas.dates import parse_date
+    from dondoc.timeplan import site_calendar
+
+    if (working_days is None) == (days is None):
+        raise DondocError("give exactly one of --working-days N or --days N")
+    try:
+        day = parse_date(start)
+    except ValueError as exc:
+        raise DondocError(str(exc)) from None
+    cal = site_calendar()
+    try:
+        result = (
+            cal.add_working_days(day, working_days)
+            if working_days is not None
+            else cal.add_days(day, days or 0)
+        )
+    except ValueError as exc:
+        raise DondocError(str(exc)) from None
+    if json_out:
+        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
+        return
+    out.print(
+        f"Hạn: [bold]{result.deadline.strftime('%d/%m/%Y')}[/bold] ({result.deadline.isoformat()})"
+    )
+    for line in result.explanation:
+        out.print(f"  · {line}")
+
+
 @app.command()
 @expected_errors
 def status(
@@ -205,6 +499,27 @@ def _when(value: Any) -> str:
     return value.strftime(TIME_FORMAT) if value else "—"
 
 
+ACTION_LABEL = {
+    "receipt": "tiếp nhận",
+    "refusal": "từ chối",
+    "refusal_overruled": "giữ nguyên phân công",
+    "extension_requested": "đề nghị gia hạn",
+    "extension_approved": "đồng ý gia hạn",
+    "extension_rejected": "không đồng ý gia hạn",
+    "reassigned": "điều chỉnh phân công",
+    "recalled": "thu hồi",
+    "review_submitted": "báo cáo hoàn thành, chờ đánh giá",
+    "review_accepted": "đánh giá đạt",
+    "review_returned": "đánh giá chưa đạt",
+    "explanation_requested": "yêu cầu giải trình",
+    "explanation_answered": "giải trình",
+    "explanation_decided": "kết luận sau giải trình",
+    "explanation_overdue": "quá hạn giải trình",
+    "receipt_reminder": "nhắc tiếp nhận",
+    "receipt_escalation": "báo cáo chưa tiếp nhận",
+}
+
+
 def _units(units: list[Any]) -> str:
     if len(units) > 2:
         return f"{sum(u.done for u in units)}/{len(units)} xong"
@@ -243,6 +558,16 @@ def print_status(view: DirectiveView) -> None:
         )
     out.print(table)
     out.print("✓ đã hoàn thành · thời gian theo múi giờ " + d.timezone)
+    for i in view.items:
+        if i.actions:
+            out.print(
+                f"[bold]Nhiệm vụ {i.number}[/bold]"
+                + (f" · đã gia hạn {i.extensions_used} lần" if i.extensions_used else "")
+            )
+            for a in i.actions[-8:]:
+                by = a.unit or a.actor
+                why = f": {a.reason}" if a.reason else ""
+                out.print(f"  {_when(a.at)} {ACTION_LABEL.get(a.kind, a.kind)} ({by}){why}")
 
 
 def print_rows(rows: list[ItemRow]) -> None:

@@ -27,6 +27,7 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("TEMPORAL_NAMESPACE", "DONDOC_TEMPORAL_NAMESPACE"),
     )
     task_queue: str = TASK_QUEUE
+    calendar_file: Path | None = None  # the site's own days off / make-up working days (YAML)
     log_format: str = Field(default="auto", pattern="^(auto|json|console)$")
     log_level: str = "INFO"
 

@@ -6,7 +6,10 @@ import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
+from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from temporalio.client import Client, WorkflowExecutionStatus, WorkflowUpdateFailedError
 from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
@@ -14,17 +17,22 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from dondoc.config import Settings, directive_workflow_id, item_workflow_id
 from dondoc.db.migrate import upgrade
+from dondoc.db.models import Directive
 from dondoc.db.queries import UnknownDirectiveError, directive_view, list_items
 from dondoc.db.session import SessionFactory, make_engine, session_factory
 from dondoc.db.store import StoreOutcome, store_directive
 from dondoc.errors import DondocError
+from dondoc.schemas import Frozen
+from dondoc.schemas.dates import end_of_day, parse_due, to_utc
 from dondoc.schemas.directive import DirectivePlan
+from dondoc.schemas.lifecycle import ActionResult
 from dondoc.schemas.loader import DirectiveFileError, load_directive
 from dondoc.schemas.messages import DirectiveInput, ReportInput, ReportResult
 from dondoc.schemas.views import DirectiveView, ItemRow
 from dondoc.workflows.directive import DIRECTIVE_KEY, DirectiveWorkflow
 
 UPDATE_WAIT_S = 30.0
+R = TypeVar("R")
 
 
 def open_database(settings: Settings) -> SessionFactory:
@@ -85,17 +93,40 @@ async def start_plan(
 
 
 async def send_report(client: Client, code: str, number: str, report: ReportInput) -> ReportResult:
-    wf_id = item_workflow_id(code, number)
-    handle = client.get_workflow_handle(wf_id)
+    # The report id doubles as the update id: the server answers a retry with the first result.
+    return await item_update(
+        client, code, number, "report", report, ReportResult, update_id=report.report_id
+    )
+
+
+async def send_action(
+    client: Client, code: str, number: str, name: str, arg: Frozen
+) -> ActionResult:
+    """One lifecycle action (an Update named `name`) on an item."""
+    return await item_update(client, code, number, name, arg, ActionResult)
+
+
+async def item_update(
+    client: Client,
+    code: str,
+    number: str,
+    name: str,
+    arg: Frozen,
+    result_type: type[R],
+    update_id: str | None = None,
+) -> R:
+    """Run an Update on an item workflow, turning every refusal into one plain message."""
+    handle = client.get_workflow_handle(item_workflow_id(code, number))
+    what = name.replace("_", " ")
     try:
         return await asyncio.wait_for(
-            handle.execute_update("report", report, id=report.report_id, result_type=ReportResult),
+            handle.execute_update(name, arg, id=update_id, result_type=result_type),
             timeout=UPDATE_WAIT_S,
         )
     except WorkflowUpdateFailedError as err:
         cause = err.cause
         reason = cause.message if isinstance(cause, ApplicationError) else str(cause or err)
-        raise DondocError(f"report rejected: {reason}") from None
+        raise DondocError(f"{what} rejected: {reason}") from None
     except TimeoutError:
         raise DondocError(
             f"no worker answered within {UPDATE_WAIT_S:.0f} s: is `dondoc worker` running?"
@@ -115,8 +146,23 @@ async def _why_not_running(client: Client, code: str, number: str, err: RPCError
             return f"unknown directive '{code}': no such directive has been started"
         return f"directive '{code}' has no item '{number}'"
     if desc.status != WorkflowExecutionStatus.RUNNING:
-        return f"report rejected: item {number} of '{code}' is already completed; no more reports"
+        return f"rejected: item {number} of '{code}' is already closed; nothing more can be done"
     return f"report not delivered: {err.message}"
+
+
+def deadline_instant(sessions: SessionFactory, code: str, text: str) -> datetime:
+    """A deadline typed by a person (dd/mm/yyyy, or ISO with offset) in the directive's timezone."""
+    with sessions() as s:
+        tz = s.scalars(select(Directive.timezone).where(Directive.code == code)).one_or_none()
+    if tz is None:
+        raise DondocError(f"no directive with code '{code}' has been started")
+    try:
+        value = parse_due(text)
+    except ValueError as exc:
+        raise DondocError(str(exc)) from None
+    if isinstance(value, datetime):
+        return to_utc(value)
+    return to_utc(end_of_day(value, ZoneInfo(tz)))
 
 
 def status_view(sessions: SessionFactory, code: str) -> DirectiveView:

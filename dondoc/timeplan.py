@@ -6,15 +6,18 @@ One place for it, used at the edge and by an activity when a deadline moves; nev
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
+import yaml
 from pydantic import AfterValidator, BeforeValidator, Discriminator, Field, Tag, model_validator
 
+from dondoc.errors import DondocError
 from dondoc.schemas import Frozen
 from dondoc.schemas.dates import to_utc
 from dondoc.schemas.messages import Schedule
-from dondoc.vncalendar import CalendarOverrides, VnCalendar
+from dondoc.vncalendar import CalendarOverrides, OverridesError, VnCalendar, load_overrides
 
 OFFICE_OPENS = time(8, 0)  # reminders and working-day escalations go out when offices open
 LADDER_LEVELS = 26  # precomputed escalation instants; later levels repeat the last spacing
@@ -78,8 +81,10 @@ class Planner:
     """Computes schedules in one directive's timezone and calendar."""
 
     def __init__(self, timezone: str, overrides: CalendarOverrides | None = None) -> None:
+        """The site's calendar file applies first; the directive's own overrides on top."""
         self.tz = ZoneInfo(timezone)
-        self.calendar = VnCalendar(overrides)
+        site = site_overrides() or CalendarOverrides()
+        self.calendar = VnCalendar(site.merged_with(overrides or CalendarOverrides()))
 
     def local_date(self, instant: datetime) -> date:
         return instant.astimezone(self.tz).date()
@@ -134,3 +139,24 @@ class Planner:
         remind = self.calendar.add_working_days(assigned_on, within.working_days).deadline
         escalate = self.calendar.add_working_days(remind, within.working_days).deadline
         return self.at(remind, OFFICE_OPENS), self.at(escalate, OFFICE_OPENS)
+
+
+def site_calendar() -> VnCalendar:
+    """The calendar with the site's own days (DONDOC_CALENDAR_FILE, a YAML of overrides)."""
+    return VnCalendar(site_overrides())
+
+
+def site_overrides() -> CalendarOverrides | None:
+    from dondoc.config import get_settings
+
+    path = get_settings().calendar_file
+    if path is None:
+        return None
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise DondocError(f"{path}: cannot read the calendar file ({exc})") from None
+    try:
+        return load_overrides(data)
+    except OverridesError as exc:
+        raise DondocError(f"{path}: {exc}") from None

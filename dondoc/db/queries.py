@@ -8,10 +8,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from dondoc.db.models import Assignment, Directive, Escalation, Item, Reminder, Unit
+from dondoc.db.models import Action, Assignment, Directive, Escalation, Item, Reminder, Unit
 from dondoc.db.session import SessionFactory
 from dondoc.schemas.messages import DirectiveStatus, ItemStatus, Role
+from dondoc.schemas.status import derive_status
 from dondoc.schemas.views import (
+    ActionView,
     DirectiveHeader,
     DirectiveView,
     EscalationView,
@@ -22,12 +24,18 @@ from dondoc.schemas.views import (
 )
 
 
-def item_status(stored: str, due: datetime, now: datetime) -> ItemStatus:
-    """Closed statuses are recorded; an open item's status follows the clock."""
-    status = ItemStatus(stored)
-    if status.closed:
-        return status
-    return ItemStatus.OVERDUE if now > due else ItemStatus.IN_PROGRESS
+def item_status(item: Item, now: datetime) -> ItemStatus:
+    """The recorded phase, refined by the clock and the units (see `derive_status`)."""
+    leads = [a for a in item.assignments if a.role == "lead" and a.active]
+    receipt_tracked = bool((item.extras or {}).get("receipt_remind_at"))
+    return derive_status(
+        ItemStatus(item.status),
+        now,
+        item.due,
+        due_soon_at=item.due_soon_at,
+        lead_refused=any(a.refused_at for a in leads),
+        lead_unreceived=receipt_tracked and any(a.received_at is None for a in leads),
+    )
 
 
 class UnknownDirectiveError(LookupError):
@@ -53,6 +61,11 @@ def directive_view(sessions: SessionFactory, code: str, now: datetime) -> Direct
             .order_by(Reminder.at, Reminder.id)
         ):
             reminders.setdefault(r.item_id, []).append(r)
+        actions: dict[int, list[Action]] = {}
+        for act in s.scalars(
+            select(Action).where(Action.item_id.in_(item_ids)).order_by(Action.at, Action.id)
+        ):
+            actions.setdefault(act.item_id, []).append(act)
         escalations: dict[int, list[Escalation]] = {}
         for e in s.scalars(
             select(Escalation)
@@ -66,10 +79,23 @@ def directive_view(sessions: SessionFactory, code: str, now: datetime) -> Direct
                 number=i.number,
                 title=i.title,
                 workflow_id=i.workflow_id,
-                status=item_status(i.status, i.due, now),
+                status=item_status(i, now),
                 due=i.due.astimezone(tz),
                 completed_at=i.completed_at.astimezone(tz) if i.completed_at else None,
-                units=[_unit_view(a, names, tz) for a in i.assignments],
+                units=[_unit_view(a, names, tz) for a in i.assignments if a.active],
+                support_due=i.support_due.astimezone(tz) if i.support_due else None,
+                deadline_seq=i.deadline_seq,
+                extensions_used=i.extensions_used,
+                actions=[
+                    ActionView(
+                        kind=a.kind,
+                        at=a.at.astimezone(tz),
+                        actor=a.actor,
+                        unit=a.unit_code,
+                        reason=a.reason,
+                    )
+                    for a in actions.get(i.id, [])
+                ],
                 reminders=[
                     ReminderView(unit=r.unit_code, at=r.at.astimezone(tz))
                     for r in reminders.get(i.id, [])
@@ -100,6 +126,9 @@ def _unit_view(a: Assignment, names: dict[str, str], tz: ZoneInfo) -> UnitView:
         progress=a.progress,
         done=a.done,
         last_report_at=a.last_report_at.astimezone(tz) if a.last_report_at else None,
+        received_at=a.received_at.astimezone(tz) if a.received_at else None,
+        refused_at=a.refused_at.astimezone(tz) if a.refused_at else None,
+        refusal_reason=a.refusal_reason,
     )
 
 
@@ -122,7 +151,11 @@ def list_items(
         stmt = stmt.where(Item.completed_at.is_(None), Item.due < now)
     if unit is not None:
         stmt = stmt.where(
-            Item.id.in_(select(Assignment.item_id).where(Assignment.unit_code == unit))
+            Item.id.in_(
+                select(Assignment.item_id).where(
+                    Assignment.unit_code == unit, Assignment.active.is_(True)
+                )
+            )
         )
     if limit is not None:
         stmt = stmt.limit(limit)
@@ -132,9 +165,9 @@ def list_items(
                 directive_code=code,
                 number=i.number,
                 title=i.title,
-                status=item_status(i.status, i.due, now),
+                status=item_status(i, now),
                 due=i.due.astimezone(ZoneInfo(tz)),
-                lead=[a.unit_code for a in i.assignments if a.role == "lead"],
+                lead=[a.unit_code for a in i.assignments if a.role == "lead" and a.active],
                 workflow_id=i.workflow_id,
             )
             for i, code, tz in s.execute(stmt)

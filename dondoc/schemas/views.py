@@ -17,6 +17,9 @@ class UnitView(Frozen):
     progress: int
     done: bool
     last_report_at: datetime | None = None
+    received_at: datetime | None = None
+    refused_at: datetime | None = None
+    refusal_reason: str | None = None
 
 
 class ReminderView(Frozen):
@@ -30,6 +33,14 @@ class EscalationView(Frozen):
     to: str
 
 
+class ActionView(Frozen):
+    kind: str
+    at: datetime
+    actor: str
+    unit: str | None = None
+    reason: str | None = None
+
+
 class ItemView(Frozen):
     number: str
     title: str
@@ -40,6 +51,10 @@ class ItemView(Frozen):
     units: list[UnitView]
     reminders: list[ReminderView] = Field(default_factory=list)
     escalations: list[EscalationView] = Field(default_factory=list)
+    support_due: datetime | None = None
+    deadline_seq: int = 0
+    extensions_used: int = 0
+    actions: list[ActionView] = Field(default_factory=list)
 
 
 class DirectiveHeader(Frozen):

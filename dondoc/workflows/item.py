@@ -95,7 +95,7 @@ class TaskItemWorkflow:
             await self._fire_due_events()
             if b.closed:
                 break
-            wait = max(b.next_instant() - self._now(), timedelta(seconds=1))
+            wait = max(b.next_instant(self._now()) - self._now(), timedelta(seconds=1))
             with contextlib.suppress(TimeoutError):
                 await workflow.wait_condition(lambda: b.closed or self._wake, timeout=wait)
             self._wake = False

@@ -6,7 +6,7 @@ No Temporal calls here, so every rule is testable on its own; `workflow.now()` i
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from dondoc.schemas.lifecycle import (
     AckInput,
@@ -35,10 +35,12 @@ from dondoc.schemas.messages import (
     Role,
     UnitProgress,
 )
+from dondoc.schemas.status import derive_status
 
 # The phase is what the workflow itself decides; the displayed status adds what follows from
 # the clock and the units (refused, not received, due soon).
 OPEN_PHASES = (ItemStatus.IN_PROGRESS, ItemStatus.OVERDUE)
+IDLE_CHECK = timedelta(days=30)
 
 
 @dataclass
@@ -124,17 +126,15 @@ class Book:
         return [u for u in self.units.values() if u.role == Role.LEAD]
 
     def status(self, now: datetime) -> ItemStatus:
-        if self.phase not in OPEN_PHASES:
-            return self.phase
-        if any(u.refused_at for u in self.leads()):
-            return ItemStatus.REFUSED
-        if now > self.spec.due:
-            return ItemStatus.OVERDUE
-        if self.spec.receipt_remind_at and any(not u.received_at for u in self.leads()):
-            return ItemStatus.NOT_RECEIVED
-        if self.spec.due_soon_at and now >= self.spec.due_soon_at:
-            return ItemStatus.DUE_SOON
-        return ItemStatus.IN_PROGRESS
+        return derive_status(
+            self.phase,
+            now,
+            self.spec.due,
+            due_soon_at=self.spec.due_soon_at,
+            lead_refused=any(u.refused_at for u in self.leads()),
+            lead_unreceived=self.spec.receipt_remind_at is not None
+            and any(not u.received_at for u in self.leads()),
+        )
 
     @property
     def level(self) -> int:
@@ -161,8 +161,11 @@ class Book:
     def may_escalate(self) -> bool:
         return self.phase in OPEN_PHASES
 
-    def next_instant(self) -> datetime:
-        candidates = [self.escalation_at(self.level + 1)]
+    def next_instant(self, now: datetime) -> datetime:
+        """The next instant anything is due; with nothing due, a check a month on."""
+        candidates = [now + IDLE_CHECK]
+        if self.may_escalate():
+            candidates.append(self.escalation_at(self.level + 1))
         if not self.reminded:
             candidates.append(self.spec.remind_at)
         for key, at in self.timed_keys():
@@ -364,5 +367,6 @@ class Book:
         if inp.decision == "reassign":
             if not inp.lead:
                 return "reassign needs the new lead unit(s)"
-            return self._known_problem(inp.lead)
+            reason = inp.reason or "sau giải trình"
+            return self.reassign_problem(ReassignInput(actor=inp.actor, lead=inp.lead, reason=reason))
         return None

@@ -165,7 +165,8 @@ def test_directive_view_lists_items_in_file_order(sessions: SessionFactory) -> N
 
 
 def test_directive_view_status_follows_the_clock_for_open_items(sessions: SessionFactory) -> None:
-    """Open items are overdue once past due (whatever was stored); closed ones keep their status."""
+    """Open items are overdue once past due (whatever was stored), and before it not received
+    while no lead has acknowledged; closed ones keep their status."""
     past, future = NOW - timedelta(days=1), NOW + timedelta(days=1)
     code = store(
         sessions,
@@ -186,9 +187,9 @@ def test_directive_view_status_follows_the_clock_for_open_items(sessions: Sessio
 
     expected = {
         "past": ItemStatus.OVERDUE,
-        "future": ItemStatus.IN_PROGRESS,
-        "extended": ItemStatus.IN_PROGRESS,
-        "at_now": ItemStatus.IN_PROGRESS,
+        "future": ItemStatus.NOT_RECEIVED,
+        "extended": ItemStatus.NOT_RECEIVED,
+        "at_now": ItemStatus.NOT_RECEIVED,
         "on_time": ItemStatus.COMPLETED_ON_TIME,
         "late": ItemStatus.COMPLETED_LATE,
     }

@@ -185,7 +185,7 @@ async def test_report_on_completed_item_is_rejected(
     await report(client, code, "1", unit="KHOI_VAN", done=True)
     await item_handle(client, code, "1").result()
     late = ReportInput(unit="MTTQ", progress=50)
-    with pytest.raises(DondocError, match=r"item 1 of .* is already completed"):
+    with pytest.raises(DondocError, match=r"item 1 of .* is already closed"):
         await send_report(client, code, "1", late)
     with pytest.raises(DondocError, match="has no item '9'"):
         await send_report(client, code, "9", late)
