@@ -5,9 +5,11 @@ One place for it, used at the edge and by an activity when a deadline moves; nev
 
 from __future__ import annotations
 
+from calendar import monthrange
+from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 import yaml
@@ -16,7 +18,7 @@ from pydantic import AfterValidator, BeforeValidator, Discriminator, Field, Tag,
 from dondoc.errors import DondocError
 from dondoc.schemas import Frozen
 from dondoc.schemas.dates import to_utc
-from dondoc.schemas.messages import Schedule
+from dondoc.schemas.messages import Period, Schedule
 from dondoc.vncalendar import CalendarOverrides, OverridesError, VnCalendar, load_overrides
 
 OFFICE_OPENS = time(8, 0)  # reminders and working-day escalations go out when offices open
@@ -77,6 +79,28 @@ class Rules(Frozen):
         return {k: v for k, v in data.items() if v is not None} if isinstance(data, dict) else data
 
 
+class Reporting(Frozen):
+    """Periodic reports: `{every: month, cutoff_day: 20, submit_within: {working_days: 1}}`.
+
+    cutoff_day is the day of the month (month, quarter: of the quarter's last month) or the ISO
+    weekday 1–7 (week) whose end closes the period's data; the report is due `submit_within`
+    working days later.
+    """
+
+    every: Literal["week", "month", "quarter"]
+    cutoff_day: int = Field(ge=1, le=31)
+    submit_within: WorkingDays = WorkingDays(working_days=1)
+
+    @model_validator(mode="after")
+    def _weekday(self) -> Reporting:
+        if self.every == "week" and self.cutoff_day > 7:
+            raise ValueError("for weekly reports cutoff_day is an ISO weekday, 1 (Mon) to 7 (Sun)")
+        return self
+
+
+MAX_PERIODS = 160
+
+
 class Planner:
     """Computes schedules in one directive's timezone and calendar."""
 
@@ -133,6 +157,44 @@ class Planner:
             support_remind_at=support_remind_at,
             escalation_ladder=self.ladder(due, rules.escalate_every),
         )
+
+    def periods(self, start: date, until: datetime, r: Reporting) -> list[Period]:
+        """The reporting periods whose data cut-off falls after `start` and up to `until`."""
+        last = self.local_date(until)
+        out: list[Period] = []
+        for cut in self._cutoffs(start, r):
+            if cut > last or len(out) >= MAX_PERIODS:
+                break
+            due = self.calendar.add_working_days(cut, r.submit_within.working_days).deadline
+            out.append(
+                Period(
+                    n=len(out) + 1,
+                    cutoff=self.at(cut, time(23, 59, 59)),
+                    due=self.at(due, time(23, 59, 59)),
+                )
+            )
+        return out
+
+    @staticmethod
+    def _cutoffs(start: date, r: Reporting) -> Iterator[date]:
+        if r.every == "week":
+            day = start + timedelta(days=1)
+            while day.isoweekday() != r.cutoff_day:
+                day += timedelta(days=1)
+            while True:
+                yield day
+                day += timedelta(days=7)
+        step = 1 if r.every == "month" else 3
+        year, month = start.year, start.month
+        if r.every == "quarter":
+            month = ((month - 1) // 3) * 3 + 3
+        while True:
+            day = date(year, month, min(r.cutoff_day, monthrange(year, month)[1]))
+            if day > start:
+                yield day
+            month += step
+            if month > 12:
+                year, month = year + 1, month - 12
 
     def receipt(self, assigned_on: date, within: WorkingDays) -> tuple[datetime, datetime]:
         """When an unacknowledged assignment is reminded, and when it is escalated."""

@@ -40,6 +40,10 @@ ACTION_VN: dict[ActionKind, str] = {
     ActionKind.EXPLANATION_OVERDUE: "quá hạn giải trình ({due}), chưa nhận đủ giải trình",
     ActionKind.RECEIPT_REMINDER: "nhắc tiếp nhận nhiệm vụ",
     ActionKind.RECEIPT_ESCALATION: "đơn vị chưa tiếp nhận nhiệm vụ: {units}",
+    ActionKind.MILESTONE_REACHED: "đến mốc «{title}» ({due}) khi nhiệm vụ chưa hoàn thành; "
+    "tiến độ: {progress}",
+    ActionKind.PERIOD_CUTOFF: "chốt số liệu kỳ báo cáo {period}; tiến độ: {progress}",
+    ActionKind.PERIOD_MISSED: "quá hạn nộp báo cáo kỳ {period} ({due}): {units}",
 }
 
 

@@ -19,7 +19,8 @@ from pydantic import (
 
 from dondoc.schemas import Frozen
 from dondoc.schemas.dates import parse_date, parse_due
-from dondoc.timeplan import Offset, Rules, SupportDue, WorkingDays, by_shape
+from dondoc.schemas.messages import Milestone, Period
+from dondoc.timeplan import Offset, Reporting, Rules, SupportDue, WorkingDays, by_shape
 from dondoc.vncalendar import CalendarOverrides
 
 Code = Annotated[
@@ -78,6 +79,12 @@ SupportDueField = Annotated[
 ]
 
 
+class MilestoneDef(Frozen):
+    date: Annotated[date, BeforeValidator(parse_date)]
+    title: Text
+    remind_before: Offset | None = None
+
+
 class Defaults(Frozen):
     remind_before: Offset = timedelta(days=3)
     escalate_every: Offset = timedelta(days=7)
@@ -100,6 +107,8 @@ class ItemDef(Frozen):
     support_due: SupportDueField | None = None
     review: bool | None = None
     max_extensions: int | None = Field(default=None, ge=0, le=20)
+    milestones: list[MilestoneDef] = Field(default_factory=list)
+    reporting: Reporting | None = None
 
 
 class DirectiveFile(Frozen):
@@ -147,6 +156,8 @@ class ItemPlan(Frozen):
     escalation_ladder: list[datetime] = Field(default_factory=list)
     receipt_remind_at: datetime | None = None
     receipt_escalate_at: datetime | None = None
+    milestones: list[Milestone] = Field(default_factory=list)
+    periods: list[Period] = Field(default_factory=list)
 
     def shifted(self, delta: timedelta) -> ItemPlan:
         """The same item with its deadline-derived instants moved by `delta` (replays, demos)."""
@@ -162,6 +173,16 @@ class ItemPlan(Frozen):
                 "support_due": move(self.support_due),
                 "support_remind_at": move(self.support_remind_at),
                 "escalation_ladder": [t + delta for t in self.escalation_ladder],
+                "receipt_remind_at": move(self.receipt_remind_at),
+                "receipt_escalate_at": move(self.receipt_escalate_at),
+                "milestones": [
+                    m.model_copy(update={"due": m.due + delta, "remind_at": m.remind_at + delta})
+                    for m in self.milestones
+                ],
+                "periods": [
+                    p.model_copy(update={"cutoff": p.cutoff + delta, "due": p.due + delta})
+                    for p in self.periods
+                ],
             }
         )
 
@@ -178,6 +199,8 @@ class ItemPlan(Frozen):
                 "escalation_ladder",
                 "receipt_remind_at",
                 "receipt_escalate_at",
+                "milestones",
+                "periods",
             },
         )
 

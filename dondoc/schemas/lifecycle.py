@@ -32,6 +32,9 @@ class ActionKind(StrEnum):
     EXPLANATION_OVERDUE = "explanation_overdue"
     RECEIPT_REMINDER = "receipt_reminder"
     RECEIPT_ESCALATION = "receipt_escalation"
+    MILESTONE_REACHED = "milestone_reached"
+    PERIOD_CUTOFF = "period_cutoff"
+    PERIOD_MISSED = "period_missed"
 
 
 class AckInput(Frozen):

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from dondoc.schemas.dates import end_of_day, to_utc
 from dondoc.schemas.directive import DirectiveFile, DirectivePlan, ItemDef, ItemPlan, RelativeDue
+from dondoc.schemas.messages import Milestone
 from dondoc.timeplan import UNION_TAGS, Planner, Rules, SupportDue
 
 Loc = tuple[str | int, ...]
@@ -233,6 +234,17 @@ def _resolve(d: DirectiveFile, start: date | None) -> DirectivePlan:
             support_due = _instant(item.support_due, planner)
             support_remind_at = planner.before(support_due, rules.remind_before)
         receipt = planner.receipt(today, d.defaults.receipt_within)
+        milestones = [
+            Milestone(
+                title=m.title,
+                due=_instant(m.date, planner),
+                remind_at=planner.before(
+                    _instant(m.date, planner), m.remind_before or rules.remind_before
+                ),
+            )
+            for m in item.milestones
+        ]
+        periods = planner.periods(today, due, item.reporting) if item.reporting else []
         every = rules.escalate_every
         items.append(
             ItemPlan(
@@ -257,6 +269,8 @@ def _resolve(d: DirectiveFile, start: date | None) -> DirectivePlan:
                 escalation_ladder=schedule.escalation_ladder,
                 receipt_remind_at=receipt[0],
                 receipt_escalate_at=receipt[1],
+                milestones=milestones,
+                periods=periods,
             )
         )
     return DirectivePlan(

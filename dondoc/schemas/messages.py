@@ -14,6 +14,22 @@ from dondoc.schemas.status import DirectiveStatus, ItemStatus, Role
 __all__ = ["DirectiveStatus", "ItemStatus", "Role"]
 
 
+class Milestone(Frozen):
+    """A dated checkpoint in an item: units reminded before it, the committee told at it."""
+
+    title: str
+    due: datetime
+    remind_at: datetime
+
+
+class Period(Frozen):
+    """One reporting period: data cut-off, then the report due (Decree 09/2019/NĐ-CP)."""
+
+    n: int
+    cutoff: datetime
+    due: datetime
+
+
 class ItemSpec(Frozen):
     """What a task-item workflow is started with: small, and every instant already in UTC."""
 
@@ -36,6 +52,8 @@ class ItemSpec(Frozen):
     support_remind_at: datetime | None = None
     escalation_ladder: list[datetime] = Field(default_factory=list)
     known_units: list[str] = Field(default_factory=list)  # the directive's unit registry
+    milestones: list[Milestone] = Field(default_factory=list)
+    periods: list[Period] = Field(default_factory=list)
 
     def with_schedule(self, s: Schedule) -> ItemSpec:
         return self.model_copy(update=s.model_dump())

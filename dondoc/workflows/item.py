@@ -81,6 +81,7 @@ class TaskItemWorkflow:
         self._ref = ItemRef(directive_code=inp.spec.directive_code, number=inp.spec.number)
         self._told = self.b.phase
         self._wake = False
+        self._boundary = False
 
     @workflow.run
     async def run(self, inp: ItemInput) -> ItemResult:
@@ -89,7 +90,7 @@ class TaskItemWorkflow:
             await record("record_assignment", RecordAssignmentInput(item=self._ref, at=self._now()))
             b.assigned = True
         while not b.closed:
-            if workflow.info().is_continue_as_new_suggested():
+            if self._boundary or workflow.info().is_continue_as_new_suggested():
                 await workflow.wait_condition(workflow.all_handlers_finished)
                 workflow.continue_as_new(ItemInput(spec=b.spec, carried=b.snapshot()))
             await self._fire_due_events()
@@ -483,6 +484,10 @@ class TaskItemWorkflow:
                 data={"units": ", ".join(pending)},
                 key=key,
             )
+        elif kind in ("milestone-remind", "milestone"):
+            await self._milestone(kind, int(key.split(":")[1]), key)
+        elif kind in ("period-cutoff", "period-due"):
+            await self._period(kind, int(key.split(":")[1]), key)
         elif kind == "explain-overdue":
             assert b.explanation is not None
             missing = [u.code for u in b.leads() if u.code not in b.explanation.answers]
@@ -494,6 +499,47 @@ class TaskItemWorkflow:
                     data={"due": b.explanation.due.isoformat(), "units": ", ".join(missing)},
                     key=key,
                 )
+
+    async def _milestone(self, kind: str, i: int, key: str) -> None:
+        b, m = self.b, self.b.spec.milestones[i]
+        pending = [u.code for u in b.units.values() if not u.done]
+        if kind == "milestone-remind":
+            if pending and self._now() < m.due:
+                await self._remind(pending, f"milestone-{i}")
+            return
+        await self._act(
+            ActionKind.MILESTONE_REACHED,
+            "dondoc",
+            notify=[b.spec.committee],
+            data={"title": m.title, "due": m.due.isoformat(), "progress": b.progress_summary()},
+            key=key,
+        )
+
+    async def _period(self, kind: str, n: int, key: str) -> None:
+        """At the cut-off, remind leads with no report this period; at the due, escalate."""
+        b = self.b
+        period = next(p for p in b.spec.periods if p.n == n)
+        missing = b.missing_period_report(n)
+        if kind == "period-cutoff":
+            if missing:
+                await self._remind(missing, f"period-{n}")
+            await self._act(
+                ActionKind.PERIOD_CUTOFF,
+                "dondoc",
+                data={"period": n, "progress": b.progress_summary()},
+                key=key,
+            )
+            return
+        if missing:
+            await self._act(
+                ActionKind.PERIOD_MISSED,
+                "dondoc",
+                notify=[b.spec.committee],
+                data={"period": n, "due": period.due.isoformat(), "units": ", ".join(missing)},
+                key=key,
+            )
+        # A period boundary is the natural place to start a fresh history.
+        self._boundary = True
 
     async def _remind(self, units: list[str], kind: str) -> None:
         now = self._now()

@@ -184,7 +184,28 @@ class Book:
             out.append((f"support-remind:{self.deadline_seq}", s.support_remind_at))
         if self.explanation is not None and self.explanation.decision is None:
             out.append((f"explain-overdue:{len(self.deadlines)}", self.explanation.due))
+        for i, m in enumerate(s.milestones):
+            out += [(f"milestone-remind:{i}", m.remind_at), (f"milestone:{i}", m.due)]
+        for p in s.periods:
+            out += [(f"period-cutoff:{p.n}", p.cutoff), (f"period-due:{p.n}", p.due)]
         return out
+
+    def period_window_start(self, n: int) -> datetime | None:
+        """Reports after this instant count for period n (after the previous cut-off)."""
+        previous = [p.cutoff for p in self.spec.periods if p.n == n - 1]
+        return previous[0] if previous else None
+
+    def missing_period_report(self, n: int) -> list[str]:
+        since = self.period_window_start(n)
+        return [
+            u.code
+            for u in self.leads()
+            if not u.done
+            and (u.last_report_at is None or (since is not None and u.last_report_at <= since))
+        ]
+
+    def progress_summary(self) -> str:
+        return ", ".join(f"{u.code} {u.progress}%" for u in self.leads())
 
     # -- rules -----------------------------------------------------------------------------------
 
@@ -368,5 +389,7 @@ class Book:
             if not inp.lead:
                 return "reassign needs the new lead unit(s)"
             reason = inp.reason or "sau giải trình"
-            return self.reassign_problem(ReassignInput(actor=inp.actor, lead=inp.lead, reason=reason))
+            return self.reassign_problem(
+                ReassignInput(actor=inp.actor, lead=inp.lead, reason=reason)
+            )
         return None
