@@ -446,6 +446,67 @@ def deadline(
         out.print(f"  · {line}")
 
 
+SIM_KIND = {
+    "assignment": "giao việc",
+    "reminder": "nhắc việc",
+    "escalation": "báo cáo vượt hạn",
+    "completion": "báo cáo hoàn thành",
+    "report": "báo cáo",
+    "report_rejected": "báo cáo bị từ chối",
+    "status": "trạng thái",
+    "period_cutoff": "chốt số liệu",
+    "period_missed": "thiếu báo cáo kỳ",
+    "milestone_reached": "đến mốc",
+    "receipt_reminder": "nhắc tiếp nhận",
+    "receipt_escalation": "báo cáo chưa tiếp nhận",
+}
+
+
+@app.command()
+@expected_errors
+def simulate(
+    file: Annotated[Path, typer.Argument(help="directive YAML file")],
+    reports: Annotated[
+        Path | None, typer.Option(help="YAML list of {date, item, unit, progress|done}")
+    ] = None,
+    until: Annotated[str | None, typer.Option(help="simulate up to this date, dd/mm/yyyy")] = None,
+    start: Annotated[
+        str | None, typer.Option(help="start on this date (default: issued_on, else first report)")
+    ] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="JSON instead of text")] = False,
+) -> None:
+    """Play a directive on the time-skipping server: every reminder, escalation, cut-off,
+    milestone and status change, in order, before issuing it."""
+    from dondoc.schemas.dates import parse_date
+    from dondoc.simulate import read_script
+    from dondoc.simulate import simulate as run
+
+    # The timeline is the output; the worker's own log lines would only bury it.
+    configure_logging(get_settings().log_format, "WARNING")
+    try:
+        last = parse_date(until) if until else None
+        first = parse_date(start) if start else None
+    except ValueError as exc:
+        raise DondocError(f"--until/--start: {exc}") from None
+    script = read_script(reports) if reports else []
+    timeline = asyncio.run(run(file, script, last, first))
+    if json_out:
+        sys.stdout.write(timeline.model_dump_json(indent=2) + "\n")
+        return
+    out.print(
+        f"[bold]{timeline.directive}[/bold]: {timeline.start:%d/%m/%Y} → {timeline.until:%d/%m/%Y},"
+        f" {len(timeline.events)} sự kiện"
+    )
+    for e in timeline.events:
+        units = e.units if len(e.units) <= 4 else [*e.units[:3], f"+{len(e.units) - 3}"]
+        who = f" → {', '.join(units)}" if units else ""
+        detail = f" ({e.detail})" if e.detail else ""
+        label = SIM_KIND.get(e.kind, e.kind)
+        if e.kind == "status":
+            label, detail = ITEM_STATUS_VN[ItemStatus(e.detail)], ""
+        out.print(f"{e.at:%d/%m/%Y %H:%M}  [{e.item or '—'}] {label}{detail}{who}")
+
+
 @app.command()
 @expected_errors
 def status(
@@ -588,4 +649,8 @@ def print_rows(rows: list[ItemRow]) -> None:
 
 
 def main() -> None:
+    settings = get_settings()
+    if len(sys.argv) < 2 or sys.argv[1] not in ("worker", "demo", "simulate"):
+        # Client commands print results, not logs: only warnings and errors go to stderr.
+        configure_logging(settings.log_format, "WARNING")
     app()
