@@ -583,8 +583,15 @@ ACTION_LABEL = {
 
 def _units(units: list[Any]) -> str:
     if len(units) > 2:
-        return f"{sum(u.done for u in units)}/{len(units)} xong"
-    return ", ".join(f"{u.code} {u.progress}%{' ✓' if u.done else ''}" for u in units) or "—"
+        late = sum(u.late for u in units)
+        return f"{sum(u.done for u in units)}/{len(units)} xong" + (f", {late} trễ" if late else "")
+    return (
+        ", ".join(
+            f"{u.code} {u.progress}%{' ✓' if u.done else ''}{' [red](trễ)[/]' if u.late else ''}"
+            for u in units
+        )
+        or "—"
+    )
 
 
 def print_status(view: DirectiveView) -> None:

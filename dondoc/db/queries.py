@@ -82,7 +82,7 @@ def directive_view(sessions: SessionFactory, code: str, now: datetime) -> Direct
                 status=item_status(i, now),
                 due=i.due.astimezone(tz),
                 completed_at=i.completed_at.astimezone(tz) if i.completed_at else None,
-                units=[_unit_view(a, names, tz) for a in i.assignments if a.active],
+                units=[_unit_view(a, names, tz, i, now) for a in i.assignments if a.active],
                 support_due=i.support_due.astimezone(tz) if i.support_due else None,
                 deadline_seq=i.deadline_seq,
                 extensions_used=i.extensions_used,
@@ -118,8 +118,15 @@ def directive_view(sessions: SessionFactory, code: str, now: datetime) -> Direct
         return DirectiveView(directive=header, items=items)
 
 
-def _unit_view(a: Assignment, names: dict[str, str], tz: ZoneInfo) -> UnitView:
+def _unit_view(
+    a: Assignment, names: dict[str, str], tz: ZoneInfo, item: Item, now: datetime
+) -> UnitView:
+    own_due = item.support_due if a.role == "support" else None
+    finished_at = a.last_report_at if a.done else None
+    late = own_due is not None and (finished_at or now) > own_due
     return UnitView(
+        due=own_due.astimezone(tz) if own_due else None,
+        late=late,
         code=a.unit_code,
         name=names.get(a.unit_code, a.unit_code),
         role=Role(a.role),

@@ -20,6 +20,8 @@ class UnitView(Frozen):
     received_at: datetime | None = None
     refused_at: datetime | None = None
     refusal_reason: str | None = None
+    due: datetime | None = None  # a support unit's own deadline, when the item sets one
+    late: bool = False  # past its own deadline (support) without finishing; never blocks the item
 
 
 class ReminderView(Frozen):

@@ -209,3 +209,32 @@ async def _runs(client: Client, wf_id: str):  # type: ignore[no-untyped-def]
 
 
 __all__ = ["Escalation"]
+
+
+async def test_support_units_have_their_own_deadline_and_lateness_never_blocks(
+    env: WorkflowEnvironment, sqlite_sessions: SessionFactory, settings: Settings, code: str
+) -> None:
+    """Support due 2 working days before the lead's (Fri 14/03/2025 → Wed 12/03); support units
+    are reminded against their own deadline, shown late after it, and the item completes anyway."""
+    from dondoc.db.queries import directive_view
+
+    items = (
+        '  - {number: "1", title: "Tổng hợp", lead: [KHOI_VAN], support: [MTTQ], due: 14/03/2025,'
+        " support_due: {working_days_before_lead: 2}, remind_before: {working_days: 1}}\n"
+    )
+    plan = plan_from(code, items, date(2025, 3, 1))
+    assert plan.items[0].support_due is not None
+    assert local(plan.items[0].support_due, timedelta(0)).date() == date(2025, 3, 12)
+    delta = await env.get_current_time() - datetime(2025, 3, 1, tzinfo=UTC)
+    await start(env.client, sqlite_sessions, settings, shift(plan, delta))
+    await advance(env, datetime(2025, 3, 13, tzinfo=UTC) + delta - await env.get_current_time())
+    state = await item_state(env.client, code, "1")
+    reminded = {u.code: local(u.reminded_at, delta).date() for u in state.units if u.reminded_at}
+    assert reminded == {"MTTQ": date(2025, 3, 11)}  # one working day before its own deadline
+    view = directive_view(sqlite_sessions, code, await env.get_current_time())
+    units = {u.code: u for u in view.items[0].units}
+    assert (units["MTTQ"].late, units["KHOI_VAN"].late) == (True, False)
+    done = await item_handle(env.client, code, "1").execute_update(
+        "report", ReportInput(unit="KHOI_VAN", done=True), result_type=ReportResult
+    )
+    assert done.item_status == ItemStatus.COMPLETED_ON_TIME
