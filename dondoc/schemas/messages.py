@@ -182,6 +182,8 @@ class DirectiveInput(Frozen):
     item_count: int
     next_offset: int = 0
     statuses: dict[str, ItemStatus] = Field(default_factory=dict)
+    window: int = Field(default=500, ge=1)  # item workflows started per run before continue-as-new
+    page_size: int = Field(default=100, ge=1)
 
 
 class DirectiveState(Frozen):

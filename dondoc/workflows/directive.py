@@ -30,11 +30,6 @@ with workflow.unsafe.imports_passed_through():
     from dondoc.workflows.item import TaskItemWorkflow
 
 DIRECTIVE_KEY = SearchAttributeKey.for_keyword("DondocDirective")
-# Items are read from the database a page at a time and their workflows started a page at a
-# time; a run starts at most WINDOW children, then continues as new, so neither Temporal's
-# 2,000-pending-children limit nor the history limit bounds a directive's size.
-PAGE_SIZE = 100
-WINDOW = 500
 
 
 @workflow.defn(name="DirectiveWorkflow")
@@ -49,6 +44,10 @@ class DirectiveWorkflow:
 
     @workflow.init
     def __init__(self, inp: DirectiveInput) -> None:
+        # Items are read from the database a page at a time and their workflows started a page
+        # at a time; a run starts at most `window` of them, then continues as new, so neither the
+        # 2,000-pending-children limit nor the history limit bounds a directive's size.
+        self._inp = inp
         self._code = inp.code
         self._total = inp.item_count
         self._next = inp.next_offset
@@ -60,7 +59,9 @@ class DirectiveWorkflow:
         while self._next < self._total:
             page: ItemPage = await record(
                 "load_items",
-                LoadItemsInput(directive_code=self._code, offset=self._next, limit=PAGE_SIZE),
+                LoadItemsInput(
+                    directive_code=self._code, offset=self._next, limit=self._inp.page_size
+                ),
                 result_type=ItemPage,
             )
             if not page.items:
@@ -69,7 +70,7 @@ class DirectiveWorkflow:
             self._next += len(page.items)
             started_here += len(page.items)
             if self._next < self._total and (
-                started_here >= WINDOW or workflow.info().is_continue_as_new_suggested()
+                started_here >= self._inp.window or workflow.info().is_continue_as_new_suggested()
             ):
                 await self._continue_as_new()
 
@@ -128,10 +129,5 @@ class DirectiveWorkflow:
     async def _continue_as_new(self) -> None:
         await workflow.wait_condition(workflow.all_handlers_finished)
         workflow.continue_as_new(
-            DirectiveInput(
-                code=self._code,
-                item_count=self._total,
-                next_offset=self._next,
-                statuses=self._statuses,
-            )
+            self._inp.model_copy(update={"next_offset": self._next, "statuses": self._statuses})
         )
