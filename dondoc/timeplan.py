@@ -72,6 +72,7 @@ class Rules(Frozen):
     escalate_every: Offset = timedelta(days=7)
     due_soon: WorkingDays = WorkingDays(working_days=3)
     support_due: SupportDue | None = None
+    support_due_fixed: datetime | None = None  # a support deadline given as a date stays put
 
     @model_validator(mode="before")
     @classmethod
@@ -142,7 +143,10 @@ class Planner:
             self.local_date(due), rules.due_soon.working_days
         )
         support_due = support_remind_at = None
-        if rules.support_due is not None:
+        if rules.support_due_fixed is not None:
+            support_due = rules.support_due_fixed
+            support_remind_at = self.before(support_due, rules.remind_before)
+        elif rules.support_due is not None:
             n = rules.support_due.working_days_before_lead
             day = self.local_date(due)
             if n:

@@ -44,9 +44,10 @@ async def _start_skipping() -> WorkflowEnvironment:
     return env
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 async def skipping_env() -> AsyncIterator[WorkflowEnvironment]:
-    """The time-skipping test server: weeks pass in milliseconds."""
+    """The time-skipping test server: weeks pass in milliseconds (one per test module: its
+    clock is global, and a module's leftovers must not slow the next one's skips)."""
     env = await _start_skipping()
     yield env
     await env.shutdown()

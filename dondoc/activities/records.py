@@ -204,7 +204,7 @@ class RecordActivities:
             pending = [
                 f"{names.get(a.unit_code, a.unit_code)} ({a.progress}%)"
                 for a in item.assignments
-                if a.role == "lead" and not a.done
+                if a.role == "lead" and a.active and not a.done
             ]
             body = (
                 f"Báo cáo quá hạn (lần {inp.level}): nhiệm vụ {item.number} «{item.title}»"

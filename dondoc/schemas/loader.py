@@ -220,6 +220,11 @@ def _resolve(d: DirectiveFile, start: date | None) -> DirectivePlan:
     items = []
     for pos, item in enumerate(d.items):
         due, explanation = _due(item, planner, base)
+        fixed_support = (
+            _instant(item.support_due, planner)
+            if item.support_due is not None and not isinstance(item.support_due, SupportDue)
+            else None
+        )
         rules = Rules(
             remind_before=item.remind_before or d.defaults.remind_before,
             escalate_every=item.escalate_every or d.defaults.escalate_every,
@@ -227,12 +232,10 @@ def _resolve(d: DirectiveFile, start: date | None) -> DirectivePlan:
             support_due=item.support_due
             if isinstance(item.support_due, SupportDue)
             else d.defaults.support_due,
+            support_due_fixed=fixed_support,
         )
         schedule = planner.schedule(due, rules)
         support_due, support_remind_at = schedule.support_due, schedule.support_remind_at
-        if item.support_due is not None and not isinstance(item.support_due, SupportDue):
-            support_due = _instant(item.support_due, planner)
-            support_remind_at = planner.before(support_due, rules.remind_before)
         receipt = planner.receipt(today, d.defaults.receipt_within)
         milestones = [
             Milestone(

@@ -182,7 +182,13 @@ class TaskItemWorkflow:
             ),
         )
         if b.phase == ItemStatus.AWAITING_REVIEW:
-            await self._act(ActionKind.REVIEW_SUBMITTED, inp.unit, notify=[b.spec.committee])
+            await self._act(
+                ActionKind.REVIEW_SUBMITTED,
+                inp.unit,
+                notify=[b.spec.committee],
+                status=ItemStatus.AWAITING_REVIEW,
+            )
+            await self._tell_directive()
         return result
 
     # -- receipt and refusal ---------------------------------------------------------------------
@@ -492,6 +498,7 @@ class TaskItemWorkflow:
             assert b.explanation is not None
             missing = [u.code for u in b.leads() if u.code not in b.explanation.answers]
             if missing:
+                b.explanation = b.explanation.model_copy(update={"overdue_notified": True})
                 await self._act(
                     ActionKind.EXPLANATION_OVERDUE,
                     "dondoc",

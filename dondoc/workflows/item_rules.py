@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from dondoc.schemas.lifecycle import (
     AckInput,
+    ActionKind,
     ActionLog,
     DeadlineChange,
     Explanation,
@@ -183,7 +184,8 @@ class Book:
         if s.support_remind_at is not None:
             out.append((f"support-remind:{self.deadline_seq}", s.support_remind_at))
         if self.explanation is not None and self.explanation.decision is None:
-            out.append((f"explain-overdue:{len(self.deadlines)}", self.explanation.due))
+            requested = sum(a.kind == ActionKind.EXPLANATION_REQUESTED for a in self.actions)
+            out.append((f"explain-overdue:{requested}", self.explanation.due))
         for i, m in enumerate(s.milestones):
             out += [(f"milestone-remind:{i}", m.remind_at), (f"milestone:{i}", m.due)]
         for p in s.periods:
