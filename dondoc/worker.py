@@ -15,6 +15,7 @@ from temporalio.service import RPCError
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
+from dondoc.activities.client import ClientActivities
 from dondoc.activities.lifecycle import LifecycleActivities
 from dondoc.activities.notify import Notifier
 from dondoc.activities.records import RecordActivities
@@ -42,6 +43,7 @@ def build_worker(
 ) -> Worker:
     acts = RecordActivities(sessions, notifier)
     life = LifecycleActivities(sessions, acts.notifier)
+    through_client = ClientActivities(client, acts)
     return Worker(
         client,
         task_queue=task_queue,
@@ -56,6 +58,8 @@ def build_worker(
             acts.record_directive_status,
             life.record_action,
             life.plan_schedule,
+            through_client.start_items,
+            through_client.tell_directive,
         ],
         activity_executor=executor or ThreadPoolExecutor(max_workers=16),
         # Tests: a sandbox or code error fails the workflow at once instead of retrying the task.

@@ -107,8 +107,9 @@ class RecordActivities:
 
     @activity.defn(name="record_report")
     def record_report(self, inp: RecordReportInput) -> None:
+        rows: list[Notification] = []
         with self.sessions.begin() as s:
-            item, _ = find_item(s, inp.item)
+            item, directive = find_item(s, inp.item)
             inserted = insert_ignore(
                 s,
                 Report,
@@ -141,6 +142,9 @@ class RecordActivities:
                         )
                         .values(received_at=inp.at)
                     )
+            if inp.closes is not None:
+                rows = self._set_status(s, item, directive, inp.closes, inp.at)
+        self.notifier.deliver(rows)
         _log(inp.item).info(
             "report_recorded",
             unit=inp.unit,
@@ -221,18 +225,24 @@ class RecordActivities:
     def record_item_status(self, inp: RecordItemStatusInput) -> None:
         with self.sessions.begin() as s:
             item, directive = find_item(s, inp.item)
-            item.status = inp.status.value
-            rows: list[Notification] = []
-            if inp.status.closed:
-                item.completed_at = inp.at
-                tz = ZoneInfo(directive.timezone)
-                body = (
-                    f"Nhiệm vụ {item.number} «{item.title}» {ITEM_STATUS_VN[inp.status]}"
-                    f" lúc {format_vn(inp.at, tz)} (hạn {format_vn(item.due, tz)})."
-                )
-                msg = message(directive, item, directive.committee, "completion", body)
-                rows = self.queue(s, [msg], inp.at)
+            rows = self._set_status(s, item, directive, inp.status, inp.at)
         self.notifier.deliver(rows)
+
+    def _set_status(
+        self, s: Session, item: Item, directive: Directive, status: ItemStatus, at: datetime
+    ) -> list[Notification]:
+        """Store an item's status; a completion is also told to the committee."""
+        item.status = status.value
+        if not status.closed:
+            return []
+        item.completed_at = at
+        tz = ZoneInfo(directive.timezone)
+        body = (
+            f"Nhiệm vụ {item.number} «{item.title}» {ITEM_STATUS_VN[status]}"
+            f" lúc {format_vn(at, tz)} (hạn {format_vn(item.due, tz)})."
+        )
+        msg = message(directive, item, directive.committee, "completion", body)
+        return self.queue(s, [msg], at)
 
     @activity.defn(name="record_directive_status")
     def record_directive_status(self, inp: RecordDirectiveStatusInput) -> None:

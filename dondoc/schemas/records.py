@@ -7,7 +7,7 @@ from datetime import datetime
 from pydantic import Field
 
 from dondoc.schemas import Frozen
-from dondoc.schemas.messages import DirectiveStatus, ItemSpec, ItemStatus
+from dondoc.schemas.messages import DirectiveStatus, ItemSpec, ItemStatus, ItemStatusChange
 
 
 class ItemRef(Frozen):
@@ -25,6 +25,22 @@ class ItemPage(Frozen):
     items: list[ItemSpec]
 
 
+class StartItemsInput(Frozen):
+    directive_code: str
+    offset: int
+    limit: int
+    task_queue: str
+
+
+class StartedItems(Frozen):
+    numbers: list[str]
+
+
+class TellDirectiveInput(Frozen):
+    directive_code: str
+    change: ItemStatusChange
+
+
 class RecordAssignmentInput(Frozen):
     item: ItemRef
     at: datetime
@@ -40,6 +56,7 @@ class RecordReportInput(Frozen):
     channel: str = "update"
     at: datetime
     received: bool = False  # a report also acknowledges receipt
+    closes: ItemStatus | None = None  # this report completes the item: record that too
 
 
 class SendRemindersInput(Frozen):

@@ -18,12 +18,14 @@ RECORD_RETRY = RetryPolicy(
 RECORD_TIMEOUT = timedelta(seconds=30)
 
 
-async def record(name: str, arg: Any, result_type: type | None = None) -> Any:
+async def record(
+    name: str, arg: Any, result_type: type | None = None, limit: timedelta = RECORD_TIMEOUT
+) -> Any:
     """Run a recording activity as a local activity: one marker event instead of three."""
     return await workflow.execute_local_activity(
         name,
         arg,
         result_type=result_type,
-        start_to_close_timeout=RECORD_TIMEOUT,
+        start_to_close_timeout=limit,
         retry_policy=RECORD_RETRY,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.common import SearchAttributeKey, SearchAttributePair, TypedSearchAttributes
@@ -25,11 +26,18 @@ with workflow.unsafe.imports_passed_through():
         ItemPage,
         LoadItemsInput,
         RecordDirectiveStatusInput,
+        StartedItems,
+        StartItemsInput,
     )
     from dondoc.workflows.calls import record
     from dondoc.workflows.item import TaskItemWorkflow
 
 DIRECTIVE_KEY = SearchAttributeKey.for_keyword("DondocDirective")
+# Items are started as independent workflows from an activity, a page at a time, rather than as
+# child workflows: each child cost the directive ~3 history events and counted against the
+# 2,000-pending-children limit; now an item costs the directive only the signals it sends.
+ITEMS_BY_ACTIVITY = "items-started-by-activity"
+START_PAGE_TIMEOUT = timedelta(minutes=2)
 
 
 @workflow.defn(name="DirectiveWorkflow")
@@ -57,18 +65,14 @@ class DirectiveWorkflow:
     async def run(self, inp: DirectiveInput) -> DirectiveResult:
         started_here = 0
         while self._next < self._total:
-            page: ItemPage = await record(
-                "load_items",
-                LoadItemsInput(
-                    directive_code=self._code, offset=self._next, limit=self._inp.page_size
-                ),
-                result_type=ItemPage,
-            )
-            if not page.items:
+            if workflow.patched(ITEMS_BY_ACTIVITY):
+                started = await self._start_page()
+            else:
+                started = await self._start_page_as_children()
+            if not started:
                 break
-            await asyncio.gather(*(self._start_item(spec) for spec in page.items))
-            self._next += len(page.items)
-            started_here += len(page.items)
+            self._next += started
+            started_here += started
             if self._next < self._total and (
                 started_here >= self._inp.window or workflow.info().is_continue_as_new_suggested()
             ):
@@ -111,6 +115,34 @@ class DirectiveWorkflow:
 
     def _all_closed(self) -> bool:
         return len(self._statuses) >= self._total and all(s.closed for s in self._statuses.values())
+
+    async def _start_page(self) -> int:
+        """Start a page of item workflows from one local activity (one marker in this history)."""
+        page: StartedItems = await record(
+            "start_items",
+            StartItemsInput(
+                directive_code=self._code,
+                offset=self._next,
+                limit=self._inp.page_size,
+                task_queue=workflow.info().task_queue,
+            ),
+            result_type=StartedItems,
+            limit=START_PAGE_TIMEOUT,
+        )
+        for number in page.numbers:
+            self._statuses.setdefault(number, ItemStatus.IN_PROGRESS)
+        return len(page.numbers)
+
+    async def _start_page_as_children(self) -> int:
+        """How directives started before ITEMS_BY_ACTIVITY did it: child workflows (kept for
+        their histories' replay)."""
+        page: ItemPage = await record(
+            "load_items",
+            LoadItemsInput(directive_code=self._code, offset=self._next, limit=self._inp.page_size),
+            result_type=ItemPage,
+        )
+        await asyncio.gather(*(self._start_item(spec) for spec in page.items))
+        return len(page.items)
 
     async def _start_item(self, spec: ItemSpec) -> None:
         self._statuses.setdefault(spec.number, ItemStatus.IN_PROGRESS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from datetime import datetime, timedelta
 from typing import Any
@@ -52,9 +53,16 @@ with workflow.unsafe.imports_passed_through():
         RecordItemStatusInput,
         RecordReportInput,
         SendRemindersInput,
+        TellDirectiveInput,
     )
     from dondoc.workflows.calls import record
     from dondoc.workflows.item_rules import Book
+
+
+# Since this patch: the report that completes an item also records the completion (one local
+# activity, not two); the pending timer is abandoned rather than cancelled; and the directive is
+# told by a local activity, not a signal (one marker instead of two events and a workflow task).
+LEAN_COMPLETION = "lean-completion"
 
 
 def _reject(problem: str | None) -> None:
@@ -82,10 +90,15 @@ class TaskItemWorkflow:
         self._told = self.b.phase
         self._wake = False
         self._boundary = False
+        self._lean = False
+        self._close_recorded = False
+        self._timer: asyncio.Future[None] | None = None
+        self._timer_at: datetime | None = None
 
     @workflow.run
     async def run(self, inp: ItemInput) -> ItemResult:
         b = self.b
+        self._lean = workflow.patched(LEAN_COMPLETION)
         if not b.assigned:
             await record("record_assignment", RecordAssignmentInput(item=self._ref, at=self._now()))
             b.assigned = True
@@ -96,12 +109,10 @@ class TaskItemWorkflow:
             await self._fire_due_events()
             if b.closed:
                 break
-            wait = max(b.next_instant(self._now()) - self._now(), timedelta(seconds=1))
-            with contextlib.suppress(TimeoutError):
-                await workflow.wait_condition(lambda: b.closed or self._wake, timeout=wait)
+            await self._sleep_until(b.next_instant(self._now()))
             self._wake = False
         assert b.completed_at is not None
-        if b.phase.completed:
+        if b.phase.completed and not self._close_recorded:
             await record(
                 "record_item_status",
                 RecordItemStatusInput(item=self._ref, status=b.phase, at=b.completed_at),
@@ -109,6 +120,22 @@ class TaskItemWorkflow:
         await self._tell_directive()
         await workflow.wait_condition(workflow.all_handlers_finished)
         return ItemResult(number=b.spec.number, status=b.phase, completed_at=b.completed_at)
+
+    async def _sleep_until(self, at: datetime) -> None:
+        """Wait for the next due instant, a closing report or a re-armed deadline."""
+        b, wait = self.b, max(at - self._now(), timedelta(seconds=1))
+        if not self._lean:
+            with contextlib.suppress(TimeoutError):
+                await workflow.wait_condition(lambda: b.closed or self._wake, timeout=wait)
+            return
+        # The timer is left running when the item closes: the run ends and takes it along,
+        # without a TimerCanceled event; a moved deadline replaces it.
+        if self._timer is None or self._timer.done() or self._timer_at != at:
+            if self._timer is not None and not self._timer.done():
+                self._timer.cancel()
+            self._timer, self._timer_at = asyncio.ensure_future(workflow.sleep(wait)), at
+        timer = self._timer
+        await workflow.wait_condition(lambda: b.closed or self._wake or timer.done())
 
     @workflow.query(name="state")
     def state(self) -> ItemState:
@@ -167,6 +194,8 @@ class TaskItemWorkflow:
             item_status=b.phase,
         )
         b.seen[report_id] = result
+        closes = b.phase if b.phase.completed and self._lean else None
+        self._close_recorded = closes is not None
         await record(
             "record_report",
             RecordReportInput(
@@ -179,6 +208,7 @@ class TaskItemWorkflow:
                 channel=channel,
                 at=now,
                 received=unit.received_at is None,
+                closes=closes,
             ),
         )
         if b.phase == ItemStatus.AWAITING_REVIEW:
@@ -671,6 +701,10 @@ class TaskItemWorkflow:
             directive_workflow_id(self.b.spec.directive_code)
         )
         change = ItemStatusChange(number=self.b.spec.number, status=self.b.phase, at=self._now())
+        if self._lean:
+            tell = TellDirectiveInput(directive_code=self.b.spec.directive_code, change=change)
+            await record("tell_directive", tell)
+            return
         try:
             await parent.signal("item_status", change)
         except ApplicationError as err:
