@@ -528,16 +528,21 @@ def status(
 def list_items(
     overdue: Annotated[bool, typer.Option("--overdue", help="only open items past due")] = False,
     unit: Annotated[str | None, typer.Option(help="only items assigned to this unit")] = None,
+    limit: Annotated[int, typer.Option(min=0, help="rows per page; 0 for all")] = 50,
+    page: Annotated[int, typer.Option(min=1, help="which page")] = 1,
     json_out: Annotated[bool, typer.Option("--json", help="JSON instead of a table")] = False,
 ) -> None:
-    """Items across all directives, from the database, most urgent first."""
+    """Items across all directives, from the database, most urgent first, a page at a time."""
     from dondoc.starter import item_rows, open_database
 
-    rows = item_rows(open_database(get_settings()), overdue=overdue, unit=unit)
+    rows, total = item_rows(
+        open_database(get_settings()), overdue=overdue, unit=unit, limit=limit or None, page=page
+    )
     if json_out:
-        sys.stdout.write(ItemList(items=rows).model_dump_json(indent=2) + "\n")
+        out_json = ItemList(items=rows, total=total, page=page, limit=limit or None)
+        sys.stdout.write(out_json.model_dump_json(indent=2) + "\n")
     else:
-        print_rows(rows)
+        print_rows(rows, total, page, limit)
 
 
 @app.command()
@@ -638,7 +643,7 @@ def print_status(view: DirectiveView) -> None:
                 out.print(f"  {_when(a.at)} {ACTION_LABEL.get(a.kind, a.kind)} ({by}){why}")
 
 
-def print_rows(rows: list[ItemRow]) -> None:
+def print_rows(rows: list[ItemRow], total: int, page: int, limit: int) -> None:
     table = Table()
     for col in ("Chỉ thị", "Số", "Nhiệm vụ", "Trạng thái", "Hạn", "Chủ trì"):
         table.add_column(col)
@@ -652,7 +657,12 @@ def print_rows(rows: list[ItemRow]) -> None:
             ", ".join(r.lead),
         )
     out.print(table)
-    out.print(f"{len(rows)} nhiệm vụ")
+    if limit and total > len(rows):
+        first = (page - 1) * limit + 1
+        last = first + len(rows) - 1
+        out.print(f"{first}–{last} / {total} nhiệm vụ (trang {page}; xem tiếp: --page {page + 1})")
+    else:
+        out.print(f"{total} nhiệm vụ")
 
 
 def main() -> None:

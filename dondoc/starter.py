@@ -18,7 +18,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from dondoc.config import Settings, directive_workflow_id, item_workflow_id
 from dondoc.db.migrate import upgrade
 from dondoc.db.models import Directive
-from dondoc.db.queries import UnknownDirectiveError, directive_view, list_items
+from dondoc.db.queries import UnknownDirectiveError, count_items, directive_view, list_items
 from dondoc.db.session import SessionFactory, make_engine, session_factory
 from dondoc.db.store import StoreOutcome, store_directive
 from dondoc.errors import DondocError
@@ -173,9 +173,19 @@ def status_view(sessions: SessionFactory, code: str) -> DirectiveView:
 
 
 def item_rows(
-    sessions: SessionFactory, *, overdue: bool = False, unit: str | None = None
-) -> list[ItemRow]:
-    return list_items(sessions, datetime.now(UTC), overdue=overdue, unit=unit)
+    sessions: SessionFactory,
+    *,
+    overdue: bool = False,
+    unit: str | None = None,
+    limit: int | None = None,
+    page: int = 1,
+) -> tuple[list[ItemRow], int]:
+    """One page of the list (all rows with `limit=None`), and how many rows there are in all."""
+    now = datetime.now(UTC)
+    offset = (page - 1) * limit if limit else 0
+    rows = list_items(sessions, now, overdue=overdue, unit=unit, limit=limit, offset=offset)
+    total = count_items(sessions, now, overdue=overdue, unit=unit) if limit else len(rows)
+    return rows, total
 
 
 __all__ = [

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from dondoc.db.models import Action, Assignment, Directive, Escalation, Item, Reminder, Unit
@@ -146,14 +147,44 @@ def list_items(
     overdue: bool = False,
     unit: str | None = None,
     limit: int | None = None,
+    offset: int = 0,
 ) -> list[ItemRow]:
-    """Items across all directives, most urgent first; `overdue` keeps open items past due."""
-    stmt = (
-        select(Item, Directive.code, Directive.timezone)
-        .join(Directive, Item.directive_id == Directive.id)
-        .options(selectinload(Item.assignments))
-        .order_by(Item.due, Directive.code, Item.position)
-    )
+    """Items across all directives, most urgent first; `overdue` keeps open items past due.
+
+    Ordered by (due, id) alone so the open-items index serves both the filter and the order, and
+    a page of `limit` rows costs the same however many items there are.
+    """
+    stmt = _item_filter(select(Item), now, overdue, unit).order_by(Item.due, Item.id)
+    stmt = stmt.options(selectinload(Item.assignments)).offset(offset)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    with sessions() as s:
+        items = list(s.scalars(stmt))
+        ids = {i.directive_id for i in items}
+        directives = {d.id: d for d in s.scalars(select(Directive).where(Directive.id.in_(ids)))}
+        return [
+            ItemRow(
+                directive_code=directives[i.directive_id].code,
+                number=i.number,
+                title=i.title,
+                status=item_status(i, now),
+                due=i.due.astimezone(ZoneInfo(directives[i.directive_id].timezone)),
+                lead=[a.unit_code for a in i.assignments if a.role == "lead" and a.active],
+                workflow_id=i.workflow_id,
+            )
+            for i in items
+        ]
+
+
+def count_items(
+    sessions: SessionFactory, now: datetime, *, overdue: bool = False, unit: str | None = None
+) -> int:
+    stmt = _item_filter(select(func.count()).select_from(Item), now, overdue, unit)
+    with sessions() as s:
+        return int(s.scalar(stmt) or 0)
+
+
+def _item_filter(stmt: Select[Any], now: datetime, overdue: bool, unit: str | None) -> Select[Any]:
     if overdue:
         stmt = stmt.where(Item.completed_at.is_(None), Item.due < now)
     if unit is not None:
@@ -164,18 +195,4 @@ def list_items(
                 )
             )
         )
-    if limit is not None:
-        stmt = stmt.limit(limit)
-    with sessions() as s:
-        return [
-            ItemRow(
-                directive_code=code,
-                number=i.number,
-                title=i.title,
-                status=item_status(i, now),
-                due=i.due.astimezone(ZoneInfo(tz)),
-                lead=[a.unit_code for a in i.assignments if a.role == "lead" and a.active],
-                workflow_id=i.workflow_id,
-            )
-            for i, code, tz in s.execute(stmt)
-        ]
+    return stmt

@@ -85,3 +85,6 @@ class ItemRow(Frozen):
 
 class ItemList(Frozen):
     items: list[ItemRow]
+    total: int  # rows matching the filter, across all pages
+    page: int = 1
+    limit: int | None = None
