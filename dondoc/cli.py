@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -670,4 +671,14 @@ def main() -> None:
     if len(sys.argv) < 2 or sys.argv[1] not in ("worker", "demo", "simulate"):
         # Client commands print results, not logs: only warnings and errors go to stderr.
         configure_logging(settings.log_format, "WARNING")
-    app()
+    try:
+        app()
+    except SystemExit as done:
+        code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    else:
+        code = 0
+    # Leave at once: a Temporal core thread still winding down (after a failed connect, say)
+    # can abort a normal interpreter shutdown, turning a clean exit 2 into a crash.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

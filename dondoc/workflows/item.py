@@ -509,7 +509,9 @@ class TaskItemWorkflow:
             if pending:
                 await self._remind(pending, f"support-{b.deadline_seq}")
         elif kind in ("receipt-remind", "receipt-escalate"):
-            pending = [u.code for u in b.units.values() if u.received_at is None]
+            pending = [
+                u.code for u in b.units.values() if u.received_at is None and not u.refused_at
+            ]
             if not pending:
                 return
             escalate = kind == "receipt-escalate"
