@@ -11,10 +11,10 @@ from sqlalchemy.orm import selectinload
 
 from dondoc.db.models import Action, Assignment, Directive, Escalation, Item, Reminder, Unit
 from dondoc.db.session import SessionFactory
+from dondoc.schemas.lifecycle import ActionKind, ActionLog
 from dondoc.schemas.messages import DirectiveStatus, ItemStatus, Role
 from dondoc.schemas.status import derive_status
 from dondoc.schemas.views import (
-    ActionView,
     DirectiveHeader,
     DirectiveView,
     EscalationView,
@@ -88,12 +88,13 @@ def directive_view(sessions: SessionFactory, code: str, now: datetime) -> Direct
                 deadline_seq=i.deadline_seq,
                 extensions_used=i.extensions_used,
                 actions=[
-                    ActionView(
-                        kind=a.kind,
+                    ActionLog(
+                        kind=ActionKind(a.kind),
                         at=a.at.astimezone(tz),
                         actor=a.actor,
                         unit=a.unit_code,
                         reason=a.reason,
+                        data=a.data or {},
                     )
                     for a in actions.get(i.id, [])
                 ],

@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import Field
 
 from dondoc.schemas import Frozen
+from dondoc.schemas.lifecycle import ActionLog
 from dondoc.schemas.messages import DirectiveStatus, ItemStatus, Role
 
 
@@ -35,14 +36,6 @@ class EscalationView(Frozen):
     to: str
 
 
-class ActionView(Frozen):
-    kind: str
-    at: datetime
-    actor: str
-    unit: str | None = None
-    reason: str | None = None
-
-
 class ItemView(Frozen):
     number: str
     title: str
@@ -56,7 +49,7 @@ class ItemView(Frozen):
     support_due: datetime | None = None
     deadline_seq: int = 0
     extensions_used: int = 0
-    actions: list[ActionView] = Field(default_factory=list)
+    actions: list[ActionLog] = Field(default_factory=list)
 
 
 class DirectiveHeader(Frozen):
