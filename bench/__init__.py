@@ -1,0 +1,1 @@
+"""Benchmarks: dondoc against the bare Temporal ceiling on one machine (`make bench`)."""

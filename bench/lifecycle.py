@@ -1,0 +1,162 @@
+"""Figures 1–2: lifecycle throughput against the two bare ceilings, and history cost per item."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from temporalio.client import Client
+
+from bench import bare, plans
+from bench.harness import CpuMeter, Env, bounded, wait_until, worker_process
+from bench.scale import assigned
+from dondoc.config import directive_workflow_id, item_workflow_id
+from dondoc.schemas.messages import ReportInput, ReportResult
+from dondoc.starter import start_plan
+
+CLIENTS = 50  # reports in flight at once, for dondoc and bare alike
+RUN_TIMEOUT_S = 900
+# Reports start once every item exists (no retry storms on not-yet-started workflows);
+# the clock runs from the start of the directive (or parent) to its completion all the same.
+POLL_S = 0.2
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    items_per_s: float
+    events_per_item: float
+    parent_events_per_item: float
+    cores: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Throughput:
+    per_s: float
+    cores: dict[str, float]
+
+
+async def bare_workflows(env: Env, n: int) -> Throughput:
+    """Workflows per second: each runs one no-op activity; CLIENTS start-and-wait at once."""
+    tag = uuid.uuid4().hex[:6]
+
+    def job(i: int) -> Callable[[], Awaitable[None]]:
+        async def go() -> None:
+            handle = await env.client.start_workflow(
+                bare.BareWorkflow.run, id=f"bare-{tag}-{i}", task_queue=env.settings.task_queue
+            )
+            await handle.result()
+
+        return go
+
+    async with worker_process(env, "bare") as worker:
+        meter = CpuMeter(server=env.server_pid, worker=worker.pid)
+        t0 = time.monotonic()
+        await bounded(CLIENTS, [job(i) for i in range(n)])
+        return Throughput(n / (time.monotonic() - t0), meter.cores())
+
+
+async def bare_lifecycle(env: Env, n: int) -> Lifecycle:
+    """The item lifecycle written as bare Temporal code: parent, children, two updates, signal."""
+    parent_id = f"bare-parent-{uuid.uuid4().hex[:6]}"
+    async with worker_process(env, "bare") as worker:
+        meter = CpuMeter(server=env.server_pid, worker=worker.pid)
+        t0 = time.monotonic()
+        handle = await env.client.start_workflow(
+            bare.BareParent.run, n, id=parent_id, task_queue=env.settings.task_queue
+        )
+        children = f"WorkflowType = 'BareChild' AND WorkflowId STARTS_WITH '{parent_id}/'"
+
+        async def all_started() -> bool:
+            return (await env.client.count_workflows(children)).count >= n
+
+        await wait_until(all_started, within=RUN_TIMEOUT_S, every=POLL_S)
+        await bounded(
+            CLIENTS, [_reports(env.client, f"{parent_id}/{i}", [50, 100]) for i in range(n)]
+        )
+        await asyncio.wait_for(handle.result(), RUN_TIMEOUT_S)
+        rate = n / (time.monotonic() - t0)
+        cores = meter.cores()
+    return Lifecycle(
+        rate,
+        await history_events(env.client, f"{parent_id}/0"),
+        await chain_events(env.client, parent_id) / n,
+        cores,
+    )
+
+
+async def dondoc_items(env: Env, n: int) -> Lifecycle:
+    """Items of one directive: assignment, two `report` updates (50%, done), on-time completion.
+
+    Reports go through the client's `execute_update("report", …)`, as `dondoc report` does.
+    """
+    due = datetime.now(UTC) + timedelta(days=30)
+    plan = plans.plan(n, due, support=("MTTQ",))
+    reports = [
+        ReportInput(unit=plans.LEAD, progress=50, note="Đang triển khai"),
+        ReportInput(unit=plans.LEAD, done=True, note="Hoàn thành"),
+    ]
+    async with worker_process(env, "dondoc") as worker:
+        meter = CpuMeter(server=env.server_pid, worker=worker.pid)
+        t0 = time.monotonic()
+        started = await start_plan(env.client, env.sessions, env.settings, plan)
+
+        async def all_assigned() -> bool:
+            return assigned(env, plan.code) >= n
+
+        await wait_until(all_assigned, within=RUN_TIMEOUT_S, every=POLL_S)
+        jobs = [
+            _reports(env.client, item_workflow_id(plan.code, i.number), reports) for i in plan.items
+        ]
+        await bounded(CLIENTS, jobs)
+        await asyncio.wait_for(
+            env.client.get_workflow_handle(started.workflow_id).result(), RUN_TIMEOUT_S
+        )
+        rate = n / (time.monotonic() - t0)
+        cores = meter.cores()
+    middle = plan.items[n // 2].number
+    return Lifecycle(
+        rate,
+        await history_events(env.client, item_workflow_id(plan.code, middle)),
+        await chain_events(env.client, directive_workflow_id(plan.code)) / n,
+        cores,
+    )
+
+
+def _reports(client: Client, workflow_id: str, inputs: list[Any]) -> Callable[[], Awaitable[None]]:
+    """One client's job: send each report as an update and wait for its result."""
+
+    async def go() -> None:
+        handle = client.get_workflow_handle(workflow_id)
+        for inp in inputs:
+            kind = ReportResult if isinstance(inp, ReportInput) else int
+            await handle.execute_update("report", inp, result_type=kind)
+
+    return go
+
+
+async def history_events(client: Client, workflow_id: str) -> int:
+    history = await client.get_workflow_handle(workflow_id).fetch_history()
+    return len(history.events)
+
+
+async def chain_events(client: Client, workflow_id: str) -> int:
+    """Events across every run of a workflow that continued as new (first run to last)."""
+    run_id = (await client.get_workflow_handle(workflow_id).describe()).raw_description
+    first = run_id.workflow_execution_info.first_run_id
+    total, run = 0, first
+    while run:
+        history = await client.get_workflow_handle(workflow_id, run_id=run).fetch_history()
+        total += len(history.events)
+        last = history.events[-1]
+        can = last.workflow_execution_continued_as_new_event_attributes
+        run = (
+            can.new_execution_run_id
+            if last.HasField("workflow_execution_continued_as_new_event_attributes")
+            else ""
+        )
+    return total

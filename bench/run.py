@@ -1,0 +1,277 @@
+"""`make bench` / `make bench-quick`: every figure as a median of runs; a table; results.json."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict, dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from bench import lifecycle, lists, machine, memory, scale, storm
+from bench.harness import Env, environment, median, percentile
+
+RESULTS = Path(__file__).parent / "results.json"
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Sizes:
+    runs: int  # runs per figure (the median is reported)
+    heavy_runs: int  # runs for the storm, memory and largest-directive figures
+    bare_workflows: int
+    lifecycle_items: int
+    storm_items: int
+    list_open_items: int
+    list_page_runs: int
+    memory_items: int
+    directive_items: int
+
+
+FULL = Sizes(3, 3, 300, 300, 5000, 50_000, 50, 1000, 10_000)
+# A smoke run of every figure at reduced size, one run each: under 3 minutes.
+QUICK = Sizes(1, 1, 100, 100, 300, 5_000, 20, 150, 800)
+
+TARGETS = {
+    "item_vs_bare": (">=", 0.8),
+    "events_per_item": ("<=", 25),
+    "parent_events_per_item": ("<=", 6),
+    "storm_vs_bare": (">=", 0.7),
+    "overdue_list_p95_ms": ("<=", 50),
+    "overdue_list_page50_p95_ms": ("<=", 50),
+    "overdue_list_pg_p95_ms": ("<=", 50),
+    "overdue_list_pg_page50_p95_ms": ("<=", 50),
+    "worker_kib_per_cached_item": ("<=", 64),
+}
+
+
+class Bench:
+    """Runs each figure `runs` times, each in a fresh environment, and keeps every raw value."""
+
+    def __init__(self, sizes: Sizes, quick: bool) -> None:
+        self.sizes = sizes
+        self.figures: dict[str, float | None] = {}
+        self.earlier: dict[str, Any] = {}
+        self.meta: dict[str, Any] = {
+            "mode": "quick" if quick else "full",
+            "started": datetime.now(UTC).isoformat(timespec="seconds"),
+            # Anything else running on the machine shows here (the figures are ratios for this).
+            "load_average_at_start": list(os.getloadavg()),
+            "sizes": asdict(sizes),
+            "machine": machine.describe(),
+            "runs": {},
+        }
+
+    async def repeat(self, name: str, runs: int, once: Callable[[Env], Awaitable[T]]) -> list[T]:
+        results = []
+        for i in range(runs):
+            t0 = time.monotonic()
+            async with environment() as env:
+                results.append(await once(env))
+            print(f"  {name} run {i + 1}/{runs}: {time.monotonic() - t0:.0f} s", flush=True)
+        self.meta["runs"][name] = [_plain(r) for r in results]
+        return results
+
+    def keep_earlier(self) -> None:
+        """With --only, the other figures of an earlier run of the same mode stay in the file."""
+        if not RESULTS.exists():
+            return
+        earlier = json.loads(RESULTS.read_text())
+        meta = earlier.pop("meta", {})
+        if meta.get("mode") == self.meta["mode"]:
+            self.earlier = earlier
+            self.meta["runs"] = meta.get("runs", {})
+            keep = ("explain_", "assigned_per_s")
+            self.meta.update({k: v for k, v in meta.items() if k.startswith(keep)})
+
+    def save(self) -> None:
+        figures = {**self.earlier, **self.figures}
+        RESULTS.write_text(
+            json.dumps({**figures, "meta": self.meta}, indent=2, ensure_ascii=False) + "\n"
+        )
+
+    async def throughput(self) -> None:
+        s = self.sizes
+        wf = await self.repeat(
+            "bare_wf", s.runs, lambda env: lifecycle.bare_workflows(env, s.bare_workflows)
+        )
+        bare = await self.repeat(
+            "bare_lifecycle", s.runs, lambda env: lifecycle.bare_lifecycle(env, s.lifecycle_items)
+        )
+        ours = await self.repeat(
+            "dondoc_items", s.runs, lambda env: lifecycle.dondoc_items(env, s.lifecycle_items)
+        )
+        self.figures["bare_wf_per_s"] = median([w.per_s for w in wf])
+        self.figures["bare_lifecycle_per_s"] = median([b.items_per_s for b in bare])
+        self.figures["item_per_s"] = median([o.items_per_s for o in ours])
+        self.figures["item_vs_bare"] = (
+            self.figures["item_per_s"] / self.figures["bare_lifecycle_per_s"]
+        )
+        self.figures["events_per_item"] = median([o.events_per_item for o in ours])
+        self.figures["parent_events_per_item"] = median([o.parent_events_per_item for o in ours])
+        self.figures["bare_events_per_item"] = median([b.events_per_item for b in bare])
+        self.figures["bare_parent_events_per_item"] = median(
+            [b.parent_events_per_item for b in bare]
+        )
+
+    async def largest(self) -> None:
+        n = self.sizes.directive_items
+        runs = await self.repeat(
+            "largest_directive", self.sizes.heavy_runs, lambda env: scale.largest_directive(env, n)
+        )
+        self.figures["largest_directive_items"] = n
+        self.figures["largest_directive_all_assigned_s"] = median([r.all_assigned_s for r in runs])
+        self.figures["largest_directive_status_view_s"] = median([r.status_view_s for r in runs])
+        self.meta["assigned_per_s"] = median([r.assigned_per_s for r in runs])
+
+    async def storms(self) -> None:
+        await self.storm_figures("storm", cache=self.sizes.storm_items + 1000)
+
+    async def storms_default_cache(self) -> None:
+        """Diagnosis, not in the default run: the storm with the SDK's default cache (1,000)."""
+        await self.storm_figures("storm_default_cache", cache=None)
+
+    async def storm_figures(self, prefix: str, cache: int | None) -> None:
+        """Both storms with the same worker cache; `None` leaves the SDK default (1,000 runs)."""
+        n = self.sizes.storm_items
+        # Deadlines must fall after setup: the first run plans from the measured start rate
+        # (or a cautious guess), each later run from the setup rate of the run before it.
+        rate = {"dondoc": 0.7 * self.meta.get("assigned_per_s", 20.0), "bare": 25.0}
+
+        async def ours_once(env: Env) -> storm.Storm:
+            result = await storm.dondoc_storm(env, n, rate["dondoc"], cache)
+            rate["dondoc"] = 0.8 * result.setup_per_s
+            return result
+
+        async def bare_once(env: Env) -> storm.Storm:
+            result = await storm.bare_storm(env, n, rate["bare"], cache)
+            rate["bare"] = 0.8 * result.setup_per_s
+            return result
+
+        ours = await self.repeat(f"{prefix}_dondoc", self.sizes.heavy_runs, ours_once)
+        bare = await self.repeat(f"{prefix}_bare", self.sizes.heavy_runs, bare_once)
+        self.meta[f"{prefix}_max_cached_workflows"] = cache or "SDK default (1000)"
+        self.figures[f"{prefix}_items"] = n
+        stalled = [o for o in ours if o.stalled]
+        if stalled:
+            # No time to report: how far it got, and when it stopped, instead.
+            self.figures[f"{prefix}_recorded_before_stall"] = min(o.recorded for o in stalled)
+            self.figures[f"{prefix}_stalled_after_s"] = min(o.all_done_s for o in stalled)
+            ours = [o for o in ours if not o.stalled] or stalled
+        self.figures[f"{prefix}_all_escalated_s"] = median([o.all_done_s for o in ours])
+        self.figures[f"{prefix}_lateness_p99_s"] = median([o.lateness_p99_s for o in ours])
+        self.figures[f"{prefix}_bare_all_done_s"] = median([b.all_done_s for b in bare])
+        self.figures[f"{prefix}_bare_lateness_p99_s"] = median([b.lateness_p99_s for b in bare])
+        self.figures[f"{prefix}_vs_bare"] = (
+            self.figures[f"{prefix}_bare_all_done_s"] / self.figures[f"{prefix}_all_escalated_s"]
+        )
+        if all(o.stalled for o in ours):
+            # Every run stalled: there is no time until all escalated, so no ratio either.
+            self.figures[f"{prefix}_all_escalated_s"] = None
+            self.figures[f"{prefix}_vs_bare"] = None
+
+    async def memory(self) -> None:
+        n = self.sizes.memory_items
+        for unsandboxed, key in ((False, "worker_kib_per_cached_item"), (True, "unsandboxed")):
+            runs = await self.repeat(
+                f"memory_{'unsandboxed' if unsandboxed else 'sandboxed'}",
+                self.sizes.heavy_runs,
+                lambda env, u=unsandboxed: memory.rss_per_item(env, n, unsandboxed=u),
+            )
+            name = key if key.startswith("worker") else "worker_kib_per_cached_item_unsandboxed"
+            self.figures[name] = median([r.kib_per_item for r in runs])
+        runs = await self.repeat(
+            "memory_bare", self.sizes.heavy_runs, lambda env: memory.bare_rss_per_wf(env, n)
+        )
+        self.figures["worker_kib_per_cached_bare_wf"] = median([r.kib_per_item for r in runs])
+
+    def lists(self) -> None:
+        s = self.sizes
+        found = {"": lists.on_sqlite(s.list_open_items, s.list_page_runs)}
+        pg = lists.on_postgres(s.list_open_items, s.list_page_runs)
+        if pg is not None:
+            found["_pg"] = pg
+        self.figures["overdue_list_items"] = s.list_open_items
+        for suffix, times in found.items():
+            self.figures[f"overdue_list{suffix}_rows"] = times.rows_all
+            self.figures[f"overdue_list{suffix}_p95_ms"] = percentile(times.all_ms, 95)
+            self.figures[f"overdue_list{suffix}_page50_p95_ms"] = percentile(times.page_ms, 95)
+            self.meta[f"explain_{times.backend}"] = times.explain
+            self.meta["runs"][f"list_{times.backend}"] = asdict(times) | {"explain": None}
+
+
+def _plain(result: Any) -> Any:
+    return asdict(result) if hasattr(result, "__dataclass_fields__") else result
+
+
+def table(figures: dict[str, float | None]) -> str:
+    lines = [f"{'figure':<42} {'value':>12}  target"]
+    for name, value in figures.items():
+        if value is None:
+            lines.append(f"{name:<42} {'—':>12}  {'MISSED (stalled)' if name in TARGETS else ''}")
+            continue
+        target = ""
+        if name in TARGETS:
+            op, bound = TARGETS[name]
+            met = value >= bound if op == ">=" else value <= bound
+            target = f"{op} {bound}  {'met' if met else 'MISSED'}"
+        shown = f"{value:.0f}" if value >= 100 else f"{value:.3g}"
+        lines.append(f"{name:<42} {shown:>12}  {target}")
+    return "\n".join(lines)
+
+
+async def main(quick: bool, only: set[str], heavy_runs: int | None) -> None:
+    sizes = QUICK if quick else FULL
+    if heavy_runs is not None:
+        sizes = replace(sizes, heavy_runs=heavy_runs)
+    bench = Bench(sizes, quick)
+    if only:
+        bench.keep_earlier()
+    steps: list[tuple[str, Callable[[], Awaitable[None]]]] = [
+        ("throughput", bench.throughput),
+        ("lists", lambda: asyncio.to_thread(bench.lists)),
+        ("memory", bench.memory),
+        ("largest", bench.largest),  # measures the start rate the storm's setup plans with
+        ("storm", bench.storms),
+        ("storm-default-cache", bench.storms_default_cache),
+    ]
+    default = {name for name, _ in steps} - {"storm-default-cache"}
+    t0 = time.monotonic()
+    for name, step in steps:
+        if name not in (only or default):
+            continue
+        print(f"{name} …", flush=True)
+        t1 = time.monotonic()
+        await step()
+        print(f"  {name}: {time.monotonic() - t1:.0f} s", flush=True)
+        bench.meta["elapsed_s"] = round(time.monotonic() - t0)
+        bench.save()
+    print()
+    print(table({**bench.earlier, **bench.figures}))
+    print(f"\n{bench.meta['mode']} run in {bench.meta['elapsed_s']} s; wrote {RESULTS}")
+
+
+def cli() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="reduced sizes, under 3 minutes")
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        choices=["throughput", "lists", "memory", "largest", "storm", "storm-default-cache"],
+        help="run only these figure groups (repeatable); storm-default-cache only when named",
+    )
+    parser.add_argument(
+        "--heavy-runs", type=int, default=None, help="runs for storm, memory, largest directive"
+    )
+    args = parser.parse_args()
+    asyncio.run(main(args.quick, set(args.only), args.heavy_runs))
+
+
+if __name__ == "__main__":
+    cli()

@@ -1,0 +1,69 @@
+"""A worker in its own process (`python -m bench.worker_proc`), so load and RSS are its own.
+
+Prints `ready` on stdout once polling; stops on SIGTERM. `--kind dondoc` is
+`dondoc.worker.build_worker` as is; `--kind bare` has the same defaults with the bare workflows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+
+from temporalio.client import Client
+from temporalio.worker import UnsandboxedWorkflowRunner, Worker
+
+from bench import bare
+from dondoc.client import connect
+from dondoc.config import Settings
+from dondoc.db.session import make_engine, session_factory
+from dondoc.logs import configure_logging
+from dondoc.worker import build_worker
+
+
+def make_worker(args: argparse.Namespace, settings: Settings, client: Client) -> Worker:
+    changed = args.cache is not None or args.unsandboxed
+    # A changed worker is built as is on a template queue (the client refuses two workers on
+    # one queue), then copied with Worker.config(), the SDK's way to derive a worker.
+    queue = f"{args.task_queue}-template" if changed else args.task_queue
+    if args.kind == "bare":
+        worker = Worker(client, task_queue=queue, workflows=bare.WORKFLOWS, activities=[bare.noop])
+    else:
+        sessions = session_factory(make_engine(settings.database_url))
+        worker = build_worker(client, sessions, queue)
+    if not changed:
+        return worker
+    config = worker.config()
+    config["task_queue"] = args.task_queue
+    if args.cache is not None:
+        config["max_cached_workflows"] = args.cache
+    if args.unsandboxed:
+        config["workflow_runner"] = UnsandboxedWorkflowRunner()
+    return Worker(**config)
+
+
+async def main(args: argparse.Namespace) -> None:
+    settings = Settings(temporal_address=args.address, database_url=args.database_url)
+    configure_logging("json", "INFO")
+    client = await connect(settings)
+    stop = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+    async with make_worker(args, settings, client):
+        print("ready", flush=True)
+        await stop.wait()
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="bench.worker_proc")
+    parser.add_argument("--kind", choices=["dondoc", "bare"], required=True)
+    parser.add_argument("--address", required=True)
+    parser.add_argument("--task-queue", required=True)
+    parser.add_argument("--database-url", default="sqlite://")
+    parser.add_argument("--cache", type=int, default=None, help="max_cached_workflows")
+    parser.add_argument("--unsandboxed", action="store_true")
+    return parser.parse_args(argv)
+
+
+if __name__ == "__main__":
+    asyncio.run(main(parse(sys.argv[1:])))
