@@ -27,6 +27,10 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("TEMPORAL_NAMESPACE", "DONDOC_TEMPORAL_NAMESPACE"),
     )
     task_queue: str = TASK_QUEUE
+    # Worker sizing: cache every open item if memory allows (~90 KiB each), and never start more
+    # local activities (database writes) than there are threads to run them.
+    max_cached_workflows: int = Field(default=1000, ge=0)
+    activity_threads: int = Field(default=16, ge=1)
     calendar_file: Path | None = None  # the site's own days off / make-up working days (YAML)
     log_format: str = Field(default="auto", pattern="^(auto|json|console)$")
     log_level: str = "INFO"

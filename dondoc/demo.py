@@ -147,7 +147,8 @@ async def _play(settings: Settings, seconds: int, ui_port: int) -> None:
         for step in script(plan, seconds):
             await asyncio.sleep(max(0.0, step.at_s - (datetime.now(UTC) - t0).total_seconds()))
             await _report(client, plan.code, step)
-        await _report(client, plan.code, Step(0, "1", "HOI_CCB_NOT_A_UNIT", 10))
+        # A unit not assigned to item 5 tries to report on it: the validator turns it away.
+        await _report(client, plan.code, Step(0, "5", "DAI_TRUYEN_THANH", 10))
         await asyncio.sleep(max(0.0, seconds - (datetime.now(UTC) - t0).total_seconds()))
         console.print()
         from dondoc import cli
@@ -161,7 +162,7 @@ async def _report(client: object, code: str, step: Step) -> None:
     try:
         result = await send_report(client, code, step.item, inp)  # type: ignore[arg-type]
     except DondocError as exc:
-        console.print(f"  [yellow]rejected[/]: {exc}")
+        console.print(f"  [yellow]{exc}[/]")
         return
     console.print(
         f"  report: item {step.item} {step.unit} {result.progress}% → {result.item_status.value}"

@@ -69,26 +69,32 @@ def free_port() -> int:
 def spawn(
     port: int, ui_port: int, db_file: Path, *, headless: bool = False
 ) -> subprocess.Popen[bytes]:
-    """Start the server in the background and wait until it takes connections."""
+    """Start the server in the background and wait until it takes connections.
+
+    Its log goes to a file beside its database (`<db>.log`), never to a pipe: a pipe nobody reads
+    fills up under load and then blocks the server on its next log line.
+    """
     if port_open(port):
         raise DondocError(f"port {port} is already in use: is a Temporal server running there?")
     db_file.parent.mkdir(parents=True, exist_ok=True)
-    proc = subprocess.Popen(
-        server_command(port, ui_port, db_file, headless=headless),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
+    log_path = db_file.with_name(db_file.name + ".log")
+    with open(log_path, "ab") as log:
+        proc = subprocess.Popen(
+            server_command(port, ui_port, db_file, headless=headless),
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+            start_new_session=True,
+        )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-            raise DondocError(f"the Temporal server exited at start: {err.strip()[-500:]}")
+            tail = log_path.read_text(errors="replace")[-500:].strip()
+            raise DondocError(f"the Temporal server exited at start ({log_path}): {tail}")
         if port_open(port):
             return proc
         time.sleep(0.1)
     stop(proc)
-    raise DondocError(f"the Temporal server did not open port {port} within 30 s")
+    raise DondocError(f"the Temporal server did not open port {port} within 30 s (see {log_path})")
 
 
 def stop(proc: subprocess.Popen[bytes]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,6 +33,8 @@ from dondoc.schemas.views import DirectiveView, ItemRow
 from dondoc.workflows.directive import DIRECTIVE_KEY, DirectiveWorkflow
 
 UPDATE_WAIT_S = 30.0
+UPDATE_ATTEMPTS = 5
+TRANSIENT_UPDATE_FAILURE = "unexpected workflow task failure"
 R = TypeVar("R")
 
 
@@ -93,7 +96,10 @@ async def start_plan(
 
 
 async def send_report(client: Client, code: str, number: str, report: ReportInput) -> ReportResult:
-    # The report id doubles as the update id: the server answers a retry with the first result.
+    # The report id doubles as the update id: the server answers a retry with the first result,
+    # and the workflow and the database recognise it; so every report gets one before sending.
+    if report.report_id is None:
+        report = report.model_copy(update={"report_id": str(uuid.uuid4())})
     return await item_update(
         client, code, number, "report", report, ReportResult, update_id=report.report_id
     )
@@ -115,14 +121,26 @@ async def item_update(
     result_type: type[R],
     update_id: str | None = None,
 ) -> R:
-    """Run an Update on an item workflow, turning every refusal into one plain message."""
+    """Run an Update on an item workflow, turning every refusal into one plain message.
+
+    An update caught in a workflow task the server turned back (new events arrived meanwhile)
+    fails without having happened; it is sent again under the same update id, so it counts once.
+    """
     handle = client.get_workflow_handle(item_workflow_id(code, number))
     what = name.replace("_", " ")
+    update_id = update_id or str(uuid.uuid4())
     try:
-        return await asyncio.wait_for(
-            handle.execute_update(name, arg, id=update_id, result_type=result_type),
-            timeout=UPDATE_WAIT_S,
-        )
+        for attempt in range(UPDATE_ATTEMPTS):
+            try:
+                return await asyncio.wait_for(
+                    handle.execute_update(name, arg, id=update_id, result_type=result_type),
+                    timeout=UPDATE_WAIT_S,
+                )
+            except RPCError as err:
+                if TRANSIENT_UPDATE_FAILURE not in err.message or attempt + 1 == UPDATE_ATTEMPTS:
+                    raise
+                await asyncio.sleep(0.2 * 2**attempt)
+        raise AssertionError("unreachable")
     except WorkflowUpdateFailedError as err:
         cause = err.cause
         reason = cause.message if isinstance(cause, ApplicationError) else str(cause or err)

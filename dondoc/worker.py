@@ -40,6 +40,8 @@ def build_worker(
     notifier: Notifier | None = None,
     executor: ThreadPoolExecutor | None = None,
     fail_fast: bool = False,
+    max_cached_workflows: int = 1000,
+    activity_threads: int = 16,
 ) -> Worker:
     acts = RecordActivities(sessions, notifier)
     life = LifecycleActivities(sessions, acts.notifier)
@@ -61,7 +63,12 @@ def build_worker(
             through_client.start_items,
             through_client.tell_directive,
         ],
-        activity_executor=executor or ThreadPoolExecutor(max_workers=16),
+        activity_executor=executor or ThreadPoolExecutor(max_workers=activity_threads),
+        # A burst of timers (an escalation storm) must not hold every workflow-task slot while
+        # its local activities queue for threads: admit no more than the threads can run.
+        max_concurrent_local_activities=activity_threads,
+        max_concurrent_activities=activity_threads,
+        max_cached_workflows=max_cached_workflows,
         # Tests: a sandbox or code error fails the workflow at once instead of retrying the task.
         workflow_failure_exception_types=[Exception] if fail_fast else [],
         # Our schemas are pure pydantic models: pass them through instead of re-importing them
@@ -93,7 +100,13 @@ async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> N
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):  # not the main thread
             loop.add_signal_handler(sig, stop.set)
-    worker = build_worker(client, session_factory(engine), settings.task_queue)
+    worker = build_worker(
+        client,
+        session_factory(engine),
+        settings.task_queue,
+        max_cached_workflows=settings.max_cached_workflows,
+        activity_threads=settings.activity_threads,
+    )
     log.info(
         "worker_started",
         task_queue=settings.task_queue,
