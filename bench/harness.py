@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 import shutil
 import statistics
@@ -112,8 +113,10 @@ async def worker_process(
             try:
                 await asyncio.wait_for(proc.wait(), 20)
             except TimeoutError:
+                # A stalled worker may never finish its graceful shutdown.
                 proc.kill()
-                await proc.wait()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(proc.wait(), 5)
 
 
 def tail(path: Path, chars: int = 2000) -> str:
