@@ -9,14 +9,12 @@ import shutil
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from subprocess import PIPE
-from typing import IO
 
 import psutil
 from temporalio.client import Client
@@ -48,11 +46,7 @@ async def environment() -> AsyncIterator[Env]:
     folder = Path(tempfile.mkdtemp(prefix="dondoc-bench-"))
     port = devserver.free_port()
     proc = devserver.spawn(port, devserver.free_port(), folder / "temporal.sqlite", headless=True)
-    # spawn() pipes the server's stderr for its start-up check and never reads it again: under
-    # load (a storm logs hundreds of warnings) the 64 KiB pipe fills and the server blocks
-    # mid-write. Drain it into the run's folder.
-    drain = threading.Thread(target=_copy, args=(proc.stderr, folder / "server.log"), daemon=True)
-    drain.start()
+    # spawn() writes the server's log beside its database (temporal.sqlite.log in this folder).
     engine = None
     try:
         settings = Settings(
@@ -70,12 +64,6 @@ async def environment() -> AsyncIterator[Env]:
             engine.dispose()
         devserver.stop(proc)
         shutil.rmtree(folder, ignore_errors=True)
-
-
-def _copy(stream: IO[bytes] | None, path: Path) -> None:
-    if stream is not None:
-        with path.open("wb") as out:
-            shutil.copyfileobj(stream, out, 4096)
 
 
 @asynccontextmanager
