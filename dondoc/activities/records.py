@@ -281,17 +281,20 @@ def find_directive(s: Session, code: str) -> Directive:
 
 
 def find_item(s: Session, ref: ItemRef) -> tuple[Item, Directive]:
-    directive = find_directive(s, ref.directive_code)
-    item = s.scalars(
-        select(Item).where(Item.directive_id == directive.id, Item.number == ref.number)
+    """The item and its directive in one query (every recording activity starts here)."""
+    row = s.execute(
+        select(Item, Directive)
+        .join(Directive, Item.directive_id == Directive.id)
+        .where(Directive.code == ref.directive_code, Item.number == ref.number)
     ).one_or_none()
-    if item is None:
-        raise ApplicationError(
-            f"item '{ref.number}' of directive '{ref.directive_code}' is not in the database",
-            type="UnknownItem",
-            non_retryable=True,
-        )
-    return item, directive
+    if row is not None:
+        return row[0], row[1]
+    find_directive(s, ref.directive_code)  # says which one is missing
+    raise ApplicationError(
+        f"item '{ref.number}' of directive '{ref.directive_code}' is not in the database",
+        type="UnknownItem",
+        non_retryable=True,
+    )
 
 
 def unit_names(s: Session, directive: Directive) -> dict[str, str]:
