@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import math
+import os
 import shutil
 import statistics
 import sys
@@ -63,7 +64,10 @@ async def environment() -> AsyncIterator[Env]:
         if engine is not None:
             engine.dispose()
         devserver.stop(proc)
-        shutil.rmtree(folder, ignore_errors=True)
+        if os.environ.get("BENCH_KEEP"):
+            print(f"  kept {folder}", flush=True)
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 @asynccontextmanager

@@ -32,6 +32,7 @@ class Lifecycle:
     events_per_item: float
     parent_events_per_item: float
     cores: dict[str, float]
+    phases_s: dict[str, float]  # started/assigned, reports answered, parent completed
 
 
 @dataclass(frozen=True)
@@ -75,10 +76,13 @@ async def bare_lifecycle(env: Env, n: int) -> Lifecycle:
             return (await env.client.count_workflows(children)).count >= n
 
         await wait_until(all_started, within=RUN_TIMEOUT_S, every=POLL_S)
+        phases = Phases(t0)
         await bounded(
             CLIENTS, [_reports(env.client, f"{parent_id}/{i}", [50, 100]) for i in range(n)]
         )
+        phases.mark("reports")
         await asyncio.wait_for(handle.result(), RUN_TIMEOUT_S)
+        phases.mark("completed")
         rate = n / (time.monotonic() - t0)
         cores = meter.cores()
     return Lifecycle(
@@ -86,6 +90,7 @@ async def bare_lifecycle(env: Env, n: int) -> Lifecycle:
         await history_events(env.client, f"{parent_id}/0"),
         await chain_events(env.client, parent_id) / n,
         cores,
+        phases.spans,
     )
 
 
@@ -109,13 +114,16 @@ async def dondoc_items(env: Env, n: int) -> Lifecycle:
             return assigned(env, plan.code) >= n
 
         await wait_until(all_assigned, within=RUN_TIMEOUT_S, every=POLL_S)
+        phases = Phases(t0)
         jobs = [
             _reports(env.client, item_workflow_id(plan.code, i.number), reports) for i in plan.items
         ]
         await bounded(CLIENTS, jobs)
+        phases.mark("reports")
         await asyncio.wait_for(
             env.client.get_workflow_handle(started.workflow_id).result(), RUN_TIMEOUT_S
         )
+        phases.mark("completed")
         rate = n / (time.monotonic() - t0)
         cores = meter.cores()
     middle = plan.items[n // 2].number
@@ -124,7 +132,21 @@ async def dondoc_items(env: Env, n: int) -> Lifecycle:
         await history_events(env.client, item_workflow_id(plan.code, middle)),
         await chain_events(env.client, directive_workflow_id(plan.code)) / n,
         cores,
+        phases.spans,
     )
+
+
+class Phases:
+    """Seconds spent in each phase of a run, from its start: how the time divides."""
+
+    def __init__(self, t0: float) -> None:
+        self.last = time.monotonic()
+        self.spans = {"setup": round(self.last - t0, 2)}
+
+    def mark(self, name: str) -> None:
+        now = time.monotonic()
+        self.spans[name] = round(now - self.last, 2)
+        self.last = now
 
 
 def _reports(client: Client, workflow_id: str, inputs: list[Any]) -> Callable[[], Awaitable[None]]:

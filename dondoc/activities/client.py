@@ -16,6 +16,7 @@ from dondoc.config import directive_workflow_id, item_workflow_id
 from dondoc.schemas.messages import ItemInput, ItemSpec
 from dondoc.schemas.records import (
     LoadItemsInput,
+    RecordAssignmentsInput,
     StartedItems,
     StartItemsInput,
     TellDirectiveInput,
@@ -49,7 +50,7 @@ class ClientActivities:
                 with contextlib.suppress(WorkflowAlreadyStartedError):
                     await self.client.start_workflow(
                         "TaskItemWorkflow",
-                        ItemInput(spec=spec),
+                        ItemInput(spec=spec, assigned=inp.assign_at is not None),
                         id=item_workflow_id(spec.directive_code, spec.number),
                         task_queue=inp.task_queue,
                         search_attributes=TypedSearchAttributes(
@@ -58,6 +59,14 @@ class ClientActivities:
                     )
 
         await asyncio.gather(*(start(spec) for spec in page.items))
+        if inp.assign_at is not None and page.items:
+            numbers = [spec.number for spec in page.items]
+            await asyncio.to_thread(
+                self.records.record_assignments,
+                RecordAssignmentsInput(
+                    directive_code=inp.directive_code, numbers=numbers, at=inp.assign_at
+                ),
+            )
         return StartedItems(numbers=[spec.number for spec in page.items])
 
     @activity.defn(name="tell_directive")

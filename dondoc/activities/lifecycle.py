@@ -72,11 +72,7 @@ class LifecycleActivities:
             if insert_ignore(s, Action, [row]):
                 _apply(s, item, inp)
             messages = self._messages(s, item, directive, inp)
-            self.notifier.enqueue(s, messages, inp.at)
-            rows: list[Notification] = self.notifier.claim(s, [m.key for m in messages])
-            s.flush()
-            for r in rows:
-                s.expunge(r)
+            rows: list[Notification] = self.notifier.queue(s, messages, inp.at)
         self.notifier.deliver(rows)
 
     @activity.defn(name="plan_schedule")

@@ -8,12 +8,11 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import structlog
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from dondoc.config import item_workflow_id
 from dondoc.db.models import Notification
-from dondoc.db.upsert import insert_ignore
+from dondoc.db.upsert import insert_new
 
 log = structlog.get_logger("dondoc.notify")
 
@@ -59,8 +58,17 @@ class Notifier:
     def __init__(self, channel: Channel | None = None) -> None:
         self.channel: Channel = channel or LogChannel()
 
-    def enqueue(self, session: Session, messages: Sequence[Message], at: datetime) -> None:
-        insert_ignore(
+    def queue(
+        self, session: Session, messages: Sequence[Message], at: datetime
+    ) -> list[Notification]:
+        """Write the messages to the outbox in the caller's transaction, claimed for delivery.
+
+        Rows are inserted already stamped `sent_at`, and only the rows this call inserted come
+        back: the caller delivers them after its transaction commits. A retried activity finds
+        its keys taken and sends nothing twice (at most once, as the log channel wants).
+        """
+        sent = datetime.now(UTC)
+        inserted = insert_new(
             session,
             Notification,
             [
@@ -74,32 +82,12 @@ class Notifier:
                     "data": m.data,
                     "channel": self.channel.name,
                     "created_at": at,
+                    "sent_at": sent,
                 }
                 for m in messages
             ],
         )
-
-    def claim(self, session: Session, keys: Sequence[str]) -> list[Notification]:
-        """Mark unsent rows as sent in the caller's transaction; deliver them after it commits.
-
-        A retried activity finds its rows already claimed and sends nothing twice.
-        """
-        if not keys:
-            return []
-        rows = list(
-            session.scalars(
-                select(Notification)
-                .where(Notification.key.in_(keys), Notification.sent_at.is_(None))
-                .with_for_update()
-            )
-        )
-        if rows:
-            session.execute(
-                update(Notification)
-                .where(Notification.id.in_([r.id for r in rows]))
-                .values(sent_at=datetime.now(UTC))
-            )
-        return rows
+        return [Notification(**row._asdict()) for row in inserted]
 
     def deliver(self, rows: Sequence[Notification]) -> None:
         for row in rows:

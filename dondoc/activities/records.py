@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import structlog
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, selectinload
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
@@ -32,6 +32,7 @@ from dondoc.schemas.records import (
     ItemRef,
     LoadItemsInput,
     RecordAssignmentInput,
+    RecordAssignmentsInput,
     RecordDirectiveStatusInput,
     RecordEscalationInput,
     RecordItemStatusInput,
@@ -85,25 +86,47 @@ class RecordActivities:
     def record_assignment(self, inp: RecordAssignmentInput) -> None:
         with self.sessions.begin() as s:
             item, directive = find_item(s, inp.item)
-            names = unit_names(s, directive)
-            if item.assigned_at is None:
-                item.assigned_at = inp.at
-            tz = ZoneInfo(directive.timezone)
-            messages = [
-                message(
-                    directive,
-                    item,
-                    a.unit_code,
-                    "assignment",
-                    f"Giao nhiệm vụ {item.number} «{item.title}»:"
-                    f" {names.get(a.unit_code, a.unit_code)}"
-                    f" {ROLE_VN[a.role]}; hạn {format_vn(item.due, tz)}.",
-                    role=a.role,
-                )
-                for a in item.assignments
-            ]
-            rows = self.queue(s, messages, inp.at)
+            rows = self._assign(s, directive, [item], inp.at)
         self.notifier.deliver(rows)
+
+    def record_assignments(self, inp: RecordAssignmentsInput) -> None:
+        """A page of items assigned at once (their workflows were started with `assigned`):
+        one transaction and one outbox insert for the page, not one per item."""
+        with self.sessions.begin() as s:
+            directive = find_directive(s, inp.directive_code)
+            items = s.scalars(
+                select(Item)
+                .where(Item.directive_id == directive.id, Item.number.in_(inp.numbers))
+                .options(selectinload(Item.assignments))
+                .order_by(Item.position)
+            ).all()
+            rows = self._assign(s, directive, list(items), inp.at)
+        self.notifier.deliver(rows)
+
+    def _assign(
+        self, s: Session, directive: Directive, items: list[Item], at: datetime
+    ) -> list[Notification]:
+        """Mark the items assigned (once) and tell every unit of its role and deadline."""
+        names = unit_names(s, directive)
+        tz = ZoneInfo(directive.timezone)
+        unassigned = [i.id for i in items if i.assigned_at is None]
+        if unassigned:
+            s.execute(update(Item).where(Item.id.in_(unassigned)).values(assigned_at=at))
+        messages = [
+            message(
+                directive,
+                item,
+                a.unit_code,
+                "assignment",
+                f"Giao nhiệm vụ {item.number} «{item.title}»:"
+                f" {names.get(a.unit_code, a.unit_code)}"
+                f" {ROLE_VN[a.role]}; hạn {format_vn(item.due, tz)}.",
+                role=a.role,
+            )
+            for item in items
+            for a in item.assignments
+        ]
+        return self.notifier.queue(s, messages, at)
 
     @activity.defn(name="record_report")
     def record_report(self, inp: RecordReportInput) -> None:
@@ -127,21 +150,18 @@ class RecordActivities:
                 ],
             )
             if inserted:
+                # A first report is also the unit's receipt (if it had not acknowledged).
+                received = {"received_at": func.coalesce(Assignment.received_at, inp.at)}
                 s.execute(
                     update(Assignment)
                     .where(Assignment.item_id == item.id, Assignment.unit_code == inp.unit)
-                    .values(progress=inp.progress, done=inp.done, last_report_at=inp.at)
-                )
-                if inp.received:
-                    s.execute(
-                        update(Assignment)
-                        .where(
-                            Assignment.item_id == item.id,
-                            Assignment.unit_code == inp.unit,
-                            Assignment.received_at.is_(None),
-                        )
-                        .values(received_at=inp.at)
+                    .values(
+                        progress=inp.progress,
+                        done=inp.done,
+                        last_report_at=inp.at,
+                        **(received if inp.received else {}),
                     )
+                )
             if inp.closes is not None:
                 rows = self._set_status(s, item, directive, inp.closes, inp.at)
         self.notifier.deliver(rows)
@@ -180,7 +200,7 @@ class RecordActivities:
                 )
                 for u in inp.units
             ]
-            rows = self.queue(s, messages, inp.at)
+            rows = self.notifier.queue(s, messages, inp.at)
         self.notifier.deliver(rows)
 
     @activity.defn(name="record_escalation")
@@ -218,7 +238,7 @@ class RecordActivities:
             msg = message(
                 directive, item, directive.committee, "escalation", body, key=key, level=inp.level
             )
-            rows = self.queue(s, [msg], inp.at)
+            rows = self.notifier.queue(s, [msg], inp.at)
         self.notifier.deliver(rows)
 
     @activity.defn(name="record_item_status")
@@ -242,7 +262,7 @@ class RecordActivities:
             f" lúc {format_vn(at, tz)} (hạn {format_vn(item.due, tz)})."
         )
         msg = message(directive, item, directive.committee, "completion", body)
-        return self.queue(s, [msg], at)
+        return self.notifier.queue(s, [msg], at)
 
     @activity.defn(name="record_directive_status")
     def record_directive_status(self, inp: RecordDirectiveStatusInput) -> None:
@@ -251,14 +271,6 @@ class RecordActivities:
             directive.status = inp.status.value
             if inp.status == "completed":
                 directive.completed_at = inp.at
-
-    def queue(self, s: Session, messages: list[Message], at: datetime) -> list[Notification]:
-        self.notifier.enqueue(s, messages, at)
-        rows = self.notifier.claim(s, [m.key for m in messages])
-        s.flush()
-        for row in rows:
-            s.expunge(row)
-        return rows
 
 
 def _log(ref: ItemRef) -> structlog.stdlib.BoundLogger:

@@ -119,6 +119,8 @@ class ItemState(Frozen):
 class ItemInput(Frozen):
     spec: ItemSpec
     carried: ItemState | None = None
+    # The directive records the assignment for a page of items at once; the item need not.
+    assigned: bool = False
 
 
 class ItemResult(Frozen):

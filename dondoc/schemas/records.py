@@ -30,6 +30,9 @@ class StartItemsInput(Frozen):
     offset: int
     limit: int
     task_queue: str
+    # Set: the activity records the page's assignment itself, at this instant, once the items'
+    # workflows run (they start with `assigned`). Unset: each item records its own.
+    assign_at: datetime | None = None
 
 
 class StartedItems(Frozen):
@@ -43,6 +46,12 @@ class TellDirectiveInput(Frozen):
 
 class RecordAssignmentInput(Frozen):
     item: ItemRef
+    at: datetime
+
+
+class RecordAssignmentsInput(Frozen):
+    directive_code: str
+    numbers: list[str]
     at: datetime
 
 

@@ -125,6 +125,7 @@ class DirectiveWorkflow:
                 offset=self._next,
                 limit=self._inp.page_size,
                 task_queue=workflow.info().task_queue,
+                assign_at=workflow.now(),
             ),
             result_type=StartedItems,
             limit=START_PAGE_TIMEOUT,

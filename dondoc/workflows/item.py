@@ -86,6 +86,8 @@ class TaskItemWorkflow:
     @workflow.init
     def __init__(self, inp: ItemInput) -> None:
         self.b = Book.resume(inp.carried) if inp.carried else Book.start(inp.spec)
+        # Started by its directive, which records the assignment for a page of items at once.
+        self.b.assigned = self.b.assigned or inp.assigned
         self._ref = ItemRef(directive_code=inp.spec.directive_code, number=inp.spec.number)
         self._told = self.b.phase
         self._wake = False

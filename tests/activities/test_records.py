@@ -34,6 +34,7 @@ from dondoc.schemas.records import (
     ItemRef,
     LoadItemsInput,
     RecordAssignmentInput,
+    RecordAssignmentsInput,
     RecordDirectiveStatusInput,
     RecordEscalationInput,
     RecordItemStatusInput,
@@ -265,6 +266,28 @@ def test_assignment_keeps_the_first_assigned_at(
     run(acts.record_assignment, RecordAssignmentInput(item=ref(code), at=NOW + timedelta(hours=1)))
 
     assert item_row(sessions, code).assigned_at == NOW
+
+
+@pytest.mark.usefixtures("plan")
+def test_page_assignment_matches_item_assignment_and_is_idempotent(
+    acts: RecordActivities, channel: RecordingChannel, sessions: SessionFactory, code: str
+) -> None:
+    """A page assigned at once (the directive's way) writes what each item's own assignment
+    would, in one transaction; repeated, it moves nothing and sends nothing more."""
+    page = RecordAssignmentsInput(directive_code=code, numbers=["1", "2"], at=NOW)
+    acts.record_assignments(page)
+    acts.record_assignments(page.model_copy(update={"at": NOW + timedelta(hours=1)}))
+
+    expected = sorted(
+        [f"dondoc/{code}/item/1:assignment:{u}" for u in ("KHOI_VAN", "UBND", "MTTQ")]
+        + [f"dondoc/{code}/item/2:assignment:KHOI_VAN"]
+    )
+    assert expected == [n.key for n in notifications(sessions, code)]
+    assert expected == channel.keys()
+    assert [item_row(sessions, code, n).assigned_at for n in ("1", "2")] == [NOW, NOW]
+    single = RecordActivities(acts.sessions, Notifier(channel=RecordingChannel()))
+    run(single.record_assignment, RecordAssignmentInput(item=ref(code), at=NOW))
+    assert expected == [n.key for n in notifications(sessions, code)]
 
 
 # --- record_report -------------------------------------------------------------------------
