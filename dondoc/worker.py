@@ -62,6 +62,8 @@ def build_worker(
             life.plan_schedule,
             through_client.start_items,
             through_client.tell_directive,
+            through_client.record_report_and_tell,
+            through_client.record_escalation_and_tell,
         ],
         activity_executor=executor or ThreadPoolExecutor(max_workers=activity_threads),
         # A burst of timers (an escalation storm) must not hold every workflow-task slot while

@@ -17,6 +17,8 @@ from dondoc.schemas.messages import ItemInput, ItemSpec
 from dondoc.schemas.records import (
     LoadItemsInput,
     RecordAssignmentsInput,
+    RecordEscalationInput,
+    RecordReportInput,
     StartedItems,
     StartItemsInput,
     TellDirectiveInput,
@@ -68,6 +70,21 @@ class ClientActivities:
                 ),
             )
         return StartedItems(numbers=[spec.number for spec in page.items])
+
+    @activity.defn(name="record_report_and_tell")
+    async def record_report_and_tell(self, inp: RecordReportInput) -> None:
+        """A closing report: recorded, then the directive told, in one local activity (one
+        marker and one workflow-task round trip instead of two). Both halves are idempotent."""
+        await asyncio.to_thread(self.records.record_report, inp)
+        if inp.tell is not None:
+            await self.tell_directive(inp.tell)
+
+    @activity.defn(name="record_escalation_and_tell")
+    async def record_escalation_and_tell(self, inp: RecordEscalationInput) -> None:
+        """An escalation that turns the item overdue, recorded and told in one local activity."""
+        await asyncio.to_thread(self.records.record_escalation, inp)
+        if inp.tell is not None:
+            await self.tell_directive(inp.tell)
 
     @activity.defn(name="tell_directive")
     async def tell_directive(self, inp: TellDirectiveInput) -> None:

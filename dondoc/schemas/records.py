@@ -66,6 +66,7 @@ class RecordReportInput(Frozen):
     at: datetime
     received: bool = False  # a report also acknowledges receipt
     closes: ItemStatus | None = None  # this report completes the item: record that too
+    tell: TellDirectiveInput | None = None  # and tell the directive (`…_and_tell` activities)
 
 
 class SendRemindersInput(Frozen):
@@ -80,6 +81,7 @@ class RecordEscalationInput(Frozen):
     level: int
     deadline_seq: int = 0
     at: datetime
+    tell: TellDirectiveInput | None = None  # the item turned overdue: tell the directive too
 
 
 class RecordItemStatusInput(Frozen):

@@ -60,6 +60,8 @@ class DirectiveWorkflow:
         self._total = inp.item_count
         self._next = inp.next_offset
         self._statuses: dict[str, ItemStatus] = dict(inp.statuses)
+        # Kept as a count: the completion condition is checked after every signal.
+        self._closed = sum(1 for s in self._statuses.values() if s.closed)
 
     @workflow.run
     async def run(self, inp: DirectiveInput) -> DirectiveResult:
@@ -98,6 +100,7 @@ class DirectiveWorkflow:
     def item_status(self, change: ItemStatusChange) -> None:
         if not self._statuses.get(change.number, ItemStatus.IN_PROGRESS).closed:
             self._statuses[change.number] = change.status
+            self._closed += change.status.closed
 
     @workflow.query(name="state")
     def state(self) -> DirectiveState:
@@ -114,7 +117,7 @@ class DirectiveWorkflow:
         )
 
     def _all_closed(self) -> bool:
-        return len(self._statuses) >= self._total and all(s.closed for s in self._statuses.values())
+        return self._closed >= self._total
 
     async def _start_page(self) -> int:
         """Start a page of item workflows from one local activity (one marker in this history)."""

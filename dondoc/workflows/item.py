@@ -63,6 +63,9 @@ with workflow.unsafe.imports_passed_through():
 # activity, not two); the pending timer is abandoned rather than cancelled; and the directive is
 # told by a local activity, not a signal (one marker instead of two events and a workflow task).
 LEAN_COMPLETION = "lean-completion"
+# Since this patch: a closing report, and an escalation that turns the item overdue, record
+# themselves and tell the directive in one local activity (one workflow-task round trip less).
+TELL_WITH_RECORD = "tell-with-record"
 
 
 def _reject(problem: str | None) -> None:
@@ -93,6 +96,7 @@ class TaskItemWorkflow:
         self._wake = False
         self._boundary = False
         self._lean = False
+        self._tell_with_record = False
         self._close_recorded = False
         self._timer: asyncio.Future[None] | None = None
         self._timer_at: datetime | None = None
@@ -101,6 +105,7 @@ class TaskItemWorkflow:
     async def run(self, inp: ItemInput) -> ItemResult:
         b = self.b
         self._lean = workflow.patched(LEAN_COMPLETION)
+        self._tell_with_record = self._lean and workflow.patched(TELL_WITH_RECORD)
         if not b.assigned:
             await record("record_assignment", RecordAssignmentInput(item=self._ref, at=self._now()))
             b.assigned = True
@@ -198,8 +203,9 @@ class TaskItemWorkflow:
         b.seen[report_id] = result
         closes = b.phase if b.phase.completed and self._lean else None
         self._close_recorded = closes is not None
+        tell = self._news() if closes is not None and self._tell_with_record else None
         await record(
-            "record_report",
+            "record_report_and_tell" if tell else "record_report",
             RecordReportInput(
                 item=self._ref,
                 report_id=report_id,
@@ -211,6 +217,7 @@ class TaskItemWorkflow:
                 at=now,
                 received=unit.received_at is None,
                 closes=closes,
+                tell=tell,
             ),
         )
         if b.phase == ItemStatus.AWAITING_REVIEW:
@@ -488,14 +495,19 @@ class TaskItemWorkflow:
                 )
         if b.may_escalate() and now >= b.escalation_at(b.level + 1):
             level = b.escalation_level_due(now)
+            turns_overdue = b.phase == ItemStatus.IN_PROGRESS
+            tell = None
+            if turns_overdue and self._tell_with_record:
+                b.phase = ItemStatus.OVERDUE
+                tell = self._news()
             await record(
-                "record_escalation",
+                "record_escalation_and_tell" if tell else "record_escalation",
                 RecordEscalationInput(
-                    item=self._ref, level=level, deadline_seq=b.deadline_seq, at=now
+                    item=self._ref, level=level, deadline_seq=b.deadline_seq, at=now, tell=tell
                 ),
             )
             b.escalations.append(Escalation(level=level, at=now, seq=b.deadline_seq))
-            if b.phase == ItemStatus.IN_PROGRESS:
+            if turns_overdue:
                 b.phase = ItemStatus.OVERDUE
                 await self._tell_directive()
         for key, at in b.timed_keys():
@@ -697,18 +709,23 @@ class TaskItemWorkflow:
             ),
         )
 
+    def _news(self) -> TellDirectiveInput:
+        """The directive's news of this item's phase, counted as told from now on."""
+        self._told = self.b.phase
+        change = ItemStatusChange(number=self.b.spec.number, status=self.b.phase, at=self._now())
+        return TellDirectiveInput(directive_code=self.b.spec.directive_code, change=change)
+
     async def _tell_directive(self) -> None:
         if self.b.phase == self._told:
+            return
+        if self._lean:
+            await record("tell_directive", self._news())
             return
         self._told = self.b.phase
         parent = workflow.get_external_workflow_handle(
             directive_workflow_id(self.b.spec.directive_code)
         )
         change = ItemStatusChange(number=self.b.spec.number, status=self.b.phase, at=self._now())
-        if self._lean:
-            tell = TellDirectiveInput(directive_code=self.b.spec.directive_code, change=change)
-            await record("tell_directive", tell)
-            return
         try:
             await parent.signal("item_status", change)
         except ApplicationError as err:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 
@@ -11,6 +12,8 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
 from dondoc.worker import WORKFLOWS
+from dondoc.workflows.directive import ITEMS_BY_ACTIVITY
+from dondoc.workflows.item import LEAN_COMPLETION, TELL_WITH_RECORD
 
 HISTORIES = sorted((Path(__file__).parents[1] / "histories").glob("*.json"))
 
@@ -32,3 +35,47 @@ async def test_recorded_history_replays(path: Path) -> None:
     history = WorkflowHistory.from_json(path.stem, path.read_text(encoding="utf-8"))
     result = await replayer.replay_workflow(history, raise_on_replay_failure=True)
     assert result.replay_failure is None
+
+
+@pytest.mark.parametrize(
+    ("patch", "fixture"),
+    [
+        (ITEMS_BY_ACTIVITY, "v2_directive"),
+        (LEAN_COMPLETION, "v2_item_on_time"),
+        (TELL_WITH_RECORD, "v3_item_on_time"),
+        (TELL_WITH_RECORD, "v3_item_escalated"),
+    ],
+)
+def test_each_patch_is_covered_by_a_recorded_history(patch: str, fixture: str) -> None:
+    """The patched branch itself is in a fixture, so replay checks both sides of the patch."""
+    history = json.loads((HISTORIES[0].parent / f"{fixture}.json").read_text(encoding="utf-8"))
+    markers = [
+        e["markerRecordedEventAttributes"]
+        for e in history["events"]
+        if "markerRecordedEventAttributes" in e
+    ]
+    patch_ids = {
+        json.loads(base64.b64decode(m["details"]["patch-data"]["payloads"][0]["data"]))["id"]
+        for m in markers
+        if m["markerName"] == "core_patch"
+    }
+    assert patch in patch_ids
+
+
+@pytest.mark.parametrize(
+    ("activity", "fixture"),
+    [
+        ("record_report_and_tell", "v3_item_on_time"),
+        ("record_escalation_and_tell", "v3_item_escalated"),
+    ],
+)
+def test_patched_branches_ran_when_recorded(activity: str, fixture: str) -> None:
+    """The v3 fixtures took the TELL_WITH_RECORD branch: its local activities are in them."""
+    history = json.loads((HISTORIES[0].parent / f"{fixture}.json").read_text(encoding="utf-8"))
+    types = {
+        json.loads(base64.b64decode(m["details"]["data"]["payloads"][0]["data"]))["activity_type"]
+        for e in history["events"]
+        if (m := e.get("markerRecordedEventAttributes", {})).get("markerName")
+        == "core_local_activity"
+    }
+    assert activity in types
