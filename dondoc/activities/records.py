@@ -309,10 +309,24 @@ def find_item(s: Session, ref: ItemRef) -> tuple[Item, Directive]:
     )
 
 
+# A directive's units are written once, with the directive, and never change: their names are
+# read once per directive per worker, not once per notification. Keyed by database and id, and
+# checked against the code, so a database rebuilt under the same URL is not misread.
+_NAMES: dict[tuple[str, int], tuple[str, dict[str, str]]] = {}
+_NAMES_KEPT = 1000
+
+
 def unit_names(s: Session, directive: Directive) -> dict[str, str]:
-    return {
-        u.code: u.name for u in s.scalars(select(Unit).where(Unit.directive_id == directive.id))
-    }
+    key = (repr(s.get_bind().engine.url), directive.id)
+    kept = _NAMES.get(key)
+    if kept is not None and kept[0] == directive.code:
+        return kept[1]
+    found = s.scalars(select(Unit).where(Unit.directive_id == directive.id))
+    names = {u.code: u.name for u in found}
+    if len(_NAMES) >= _NAMES_KEPT:
+        _NAMES.clear()
+    _NAMES[key] = (directive.code, names)
+    return names
 
 
 def message(
