@@ -3,10 +3,37 @@
 from __future__ import annotations
 
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.contrib.pydantic import PydanticJSONPlainPayloadConverter
+from temporalio.converter import (
+    CompositePayloadConverter,
+    DataConverter,
+    DefaultPayloadConverter,
+    JSONPlainPayloadConverter,
+)
 
 from dondoc.config import Settings
 from dondoc.errors import DondocError
+
+# The SDK builds a payload converter for every workflow run it holds. The stock pydantic one
+# carries its own serializer and TypeAdapter cache, so each cached run rebuilt and kept adapters
+# for ItemInput, ReportInput, … (tens of KiB a run). The JSON converter is stateless apart from
+# that cache and thread-safe, so one instance serves every run of the process.
+_SHARED_JSON = PydanticJSONPlainPayloadConverter()
+
+
+class SharedPydanticPayloadConverter(CompositePayloadConverter):
+    """The pydantic payload converter, with one JSON converter (and adapter cache) per process."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            *(
+                _SHARED_JSON if isinstance(c, JSONPlainPayloadConverter) else c
+                for c in DefaultPayloadConverter.default_encoding_payload_converters
+            )
+        )
+
+
+data_converter = DataConverter(payload_converter_class=SharedPydanticPayloadConverter)
 
 
 async def connect(settings: Settings) -> Client:
@@ -14,7 +41,7 @@ async def connect(settings: Settings) -> Client:
         return await Client.connect(
             settings.temporal_address,
             namespace=settings.temporal_namespace,
-            data_converter=pydantic_data_converter,
+            data_converter=data_converter,
         )
     except RuntimeError as exc:
         raise DondocError(

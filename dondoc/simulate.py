@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 import yaml
 from pydantic import BeforeValidator, Field, RootModel, ValidationError
 from sqlalchemy import select
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.runtime import LoggingConfig, Runtime, TelemetryConfig, TelemetryFilter
 from temporalio.testing import WorkflowEnvironment
 
+from dondoc.client import data_converter
 from dondoc.config import Settings
 from dondoc.db.models import Action, Directive, Item, Notification, Report
 from dondoc.db.session import SessionFactory
@@ -96,7 +96,7 @@ async def simulate(
     origin = datetime.combine(start, time(0, 0), tzinfo=tz)
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=binary("temporal-test-server"),
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter,
         runtime=_quiet_runtime(),
     )
     try:

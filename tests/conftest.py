@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from dondoc.client import data_converter
 from dondoc.config import Settings, directive_workflow_id, item_workflow_id
 from dondoc.db.migrate import upgrade
 from dondoc.db.session import SessionFactory, make_engine, session_factory
@@ -38,7 +38,7 @@ def pg_available() -> bool:
 async def _start_skipping() -> WorkflowEnvironment:
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=binary("temporal-test-server"),
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter,
     )
     await ensure_search_attributes(env.client, "default")
     return env
@@ -70,7 +70,7 @@ async def dev_env(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Wor
         dev_server_database_filename=str(db),
         dev_server_extra_args=["--sqlite-pragma", "journal_mode=wal"],
         search_attributes=[DIRECTIVE_KEY],
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter,
     )
     yield env
     await env.shutdown()

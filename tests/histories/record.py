@@ -14,9 +14,9 @@ from datetime import timedelta
 from pathlib import Path
 
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from dondoc.client import data_converter
 from dondoc.config import Settings, directive_workflow_id, item_workflow_id
 from dondoc.db.migrate import upgrade
 from dondoc.db.session import make_engine, session_factory
@@ -37,7 +37,7 @@ async def _report(client: Client, code: str, number: str, **kw: object) -> None:
 async def record(label: str) -> None:
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=binary("temporal-test-server"),
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter,
     )
     await ensure_search_attributes(env.client, "default")
     client = env.client

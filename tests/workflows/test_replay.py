@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 from temporalio.client import WorkflowHistory
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
+from dondoc.client import data_converter
 from dondoc.worker import WORKFLOWS
 from dondoc.workflows.directive import ITEMS_BY_ACTIVITY
 from dondoc.workflows.item import LEAN_COMPLETION, TELL_WITH_RECORD
@@ -31,7 +31,7 @@ def test_there_is_a_history_for_each_workflow() -> None:
 @pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
 async def test_recorded_history_replays(path: Path) -> None:
     """A change to workflow code that would alter these histories must go behind patched()."""
-    replayer = Replayer(workflows=WORKFLOWS, data_converter=pydantic_data_converter)
+    replayer = Replayer(workflows=WORKFLOWS, data_converter=data_converter)
     history = WorkflowHistory.from_json(path.stem, path.read_text(encoding="utf-8"))
     result = await replayer.replay_workflow(history, raise_on_replay_failure=True)
     assert result.replay_failure is None
