@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import psutil
+from temporalio.api.enums.v1 import TaskQueueType
+from temporalio.api.taskqueue.v1 import TaskQueue
+from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 
 from bench import bare, plans
-from bench.harness import Env, wait_until, worker_process
+from bench.harness import Env, bounded, wait_until, worker_process
 from bench.scale import assigned
 from dondoc.starter import start_plan
 
 WARM_ITEMS = 50  # the first runs import and cache code; they are not the per-item cost
 SETTLE_S = 3.0
+CLIENTS = 50
 
 
 @dataclass(frozen=True)
@@ -57,21 +62,36 @@ async def rss_per_item(env: Env, n: int, *, unsandboxed: bool) -> Memory:
 
 
 async def _open_bare(env: Env, n: int) -> None:
-    parent = f"mem-{uuid.uuid4().hex[:6]}"
-    await env.client.start_workflow(
-        bare.BareParent.run, n, id=parent, task_queue=env.settings.task_queue
-    )
-    children = f"WorkflowType = 'BareChild' AND WorkflowId STARTS_WITH '{parent}/'"
+    """n bare open workflows (a timer 30 days out, as an open item has), started by clients."""
+    tag, at = uuid.uuid4().hex[:6], datetime.now(UTC) + timedelta(days=30)
 
-    async def all_started() -> bool:
-        return (await env.client.count_workflows(children)).count >= n
+    def start(i: int) -> Callable[[], Awaitable[None]]:
+        async def go() -> None:
+            await env.client.start_workflow(
+                bare.BareTimer.run, at, id=f"mem-{tag}-{i}", task_queue=env.settings.task_queue
+            )
 
-    await wait_until(all_started, within=3600, every=0.5)
+        return go
+
+    await bounded(CLIENTS, [start(i) for i in range(n)])
+
+    async def all_taken() -> bool:
+        # Every first workflow task has left the queue: each run is in the worker's cache.
+        request = DescribeTaskQueueRequest(
+            namespace=env.settings.temporal_namespace,
+            task_queue=TaskQueue(name=env.settings.task_queue),
+            task_queue_type=TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+            report_stats=True,
+        )
+        found = await env.client.workflow_service.describe_task_queue(request)
+        return found.stats.approximate_backlog_count == 0
+
+    await wait_until(all_taken, within=3600, every=0.5)
     await asyncio.sleep(SETTLE_S)
 
 
 async def bare_rss_per_wf(env: Env, n: int) -> Memory:
-    """The same measure for the bare lifecycle's children, waiting for their updates."""
+    """The same measure for bare workflows waiting on a timer: the SDK's own cost per cached run."""
     async with worker_process(env, "bare", cache=n + WARM_ITEMS + 100) as worker:
         proc = psutil.Process(worker.pid)
         await _open_bare(env, WARM_ITEMS)
