@@ -40,6 +40,24 @@ async def _open_items(env: Env, n: int) -> None:
         return assigned(env, plan.code) >= n
 
     await wait_until(all_assigned, within=3600, every=0.5)
+    # Assignment is written as soon as a page of items is started, before each has run.
+    await _cached(env)
+
+
+async def _cached(env: Env) -> None:
+    """Until every first workflow task has left the queue (each run is in the worker's cache)."""
+
+    async def drained() -> bool:
+        request = DescribeTaskQueueRequest(
+            namespace=env.settings.temporal_namespace,
+            task_queue=TaskQueue(name=env.settings.task_queue),
+            task_queue_type=TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+            report_stats=True,
+        )
+        found = await env.client.workflow_service.describe_task_queue(request)
+        return found.stats.approximate_backlog_count == 0
+
+    await wait_until(drained, within=3600, every=0.5)
     await asyncio.sleep(SETTLE_S)
 
 
@@ -75,19 +93,7 @@ async def _open_bare(env: Env, n: int) -> None:
 
     await bounded(CLIENTS, [start(i) for i in range(n)])
 
-    async def all_taken() -> bool:
-        # Every first workflow task has left the queue: each run is in the worker's cache.
-        request = DescribeTaskQueueRequest(
-            namespace=env.settings.temporal_namespace,
-            task_queue=TaskQueue(name=env.settings.task_queue),
-            task_queue_type=TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-            report_stats=True,
-        )
-        found = await env.client.workflow_service.describe_task_queue(request)
-        return found.stats.approximate_backlog_count == 0
-
-    await wait_until(all_taken, within=3600, every=0.5)
-    await asyncio.sleep(SETTLE_S)
+    await _cached(env)
 
 
 async def bare_rss_per_wf(env: Env, n: int) -> Memory:

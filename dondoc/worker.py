@@ -24,11 +24,11 @@ from dondoc.config import Settings
 from dondoc.db.migrate import upgrade
 from dondoc.db.session import SessionFactory, make_engine, session_factory
 from dondoc.workflows.directive import DIRECTIVE_KEY, DirectiveWorkflow
-from dondoc.workflows.item import TaskItemWorkflow
+from dondoc.workflows.item import TaskItemWorkflow, TaskItemWorkflowV1
 
 log = structlog.get_logger("dondoc.worker")
 
-WORKFLOWS = [DirectiveWorkflow, TaskItemWorkflow]
+WORKFLOWS = [DirectiveWorkflow, TaskItemWorkflow, TaskItemWorkflowV1]
 SEARCH_ATTRIBUTES = {DIRECTIVE_KEY.name: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD}
 
 

@@ -51,7 +51,7 @@ class ClientActivities:
                 # Started by an earlier attempt of this activity: it is running; leave it be.
                 with contextlib.suppress(WorkflowAlreadyStartedError):
                     await self.client.start_workflow(
-                        "TaskItemWorkflow",
+                        "TaskItem",
                         ItemInput(spec=spec, assigned=inp.assign_at is not None),
                         id=item_workflow_id(spec.directive_code, spec.number),
                         task_queue=inp.task_queue,

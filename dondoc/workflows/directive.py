@@ -30,7 +30,7 @@ with workflow.unsafe.imports_passed_through():
         StartItemsInput,
     )
     from dondoc.workflows.calls import record
-    from dondoc.workflows.item import TaskItemWorkflow
+    from dondoc.workflows.item import TaskItemWorkflowV1
 
 DIRECTIVE_KEY = SearchAttributeKey.for_keyword("DondocDirective")
 # Items are started as independent workflows from an activity, a page at a time, rather than as
@@ -153,7 +153,7 @@ class DirectiveWorkflow:
         # Started by an earlier run of this directive (e.g. after a reset): it is running.
         with contextlib.suppress(WorkflowAlreadyStartedError):
             await workflow.start_child_workflow(
-                TaskItemWorkflow.run,
+                TaskItemWorkflowV1.run,
                 ItemInput(spec=spec),
                 id=item_workflow_id(spec.directive_code, spec.number),
                 parent_close_policy=workflow.ParentClosePolicy.ABANDON,

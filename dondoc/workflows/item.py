@@ -73,7 +73,7 @@ def _reject(problem: str | None) -> None:
         raise ApplicationError(problem, type="ActionRejected", non_retryable=True)
 
 
-@workflow.defn(name="TaskItemWorkflow")
+@workflow.defn(name="TaskItem")
 class TaskItemWorkflow:
     """Follows one task item until every lead unit has reported done (or it is recalled).
 
@@ -103,9 +103,13 @@ class TaskItemWorkflow:
 
     @workflow.run
     async def run(self, inp: ItemInput) -> ItemResult:
+        # Every change made to the item's history so far, with no patch markers: new items run
+        # as this type (`TaskItem`); items started earlier run as `TaskItemWorkflowV1`.
+        self._lean = self._tell_with_record = True
+        return await self._follow()
+
+    async def _follow(self) -> ItemResult:
         b = self.b
-        self._lean = workflow.patched(LEAN_COMPLETION)
-        self._tell_with_record = self._lean and workflow.patched(TELL_WITH_RECORD)
         if not b.assigned:
             await record("record_assignment", RecordAssignmentInput(item=self._ref, at=self._now()))
             b.assigned = True
@@ -742,3 +746,19 @@ class TaskItemWorkflow:
     def _log_extra(self, unit: str | None) -> dict[str, object]:
         spec = self.b.spec
         return {"directive": spec.directive_code, "item": spec.number, "unit": unit}
+
+
+@workflow.defn(name="TaskItemWorkflow")
+class TaskItemWorkflowV1(TaskItemWorkflow):
+    """Items started before the `TaskItem` type (their workflow type is `TaskItemWorkflow`):
+    the same item, each change to its history since then taken behind `workflow.patched`.
+
+    A patch costs every new run a marker and a search-attribute upsert (and ~7 KiB of worker
+    memory per cached run), which is why new items run as a type that needs none.
+    """
+
+    @workflow.run
+    async def run(self, inp: ItemInput) -> ItemResult:
+        self._lean = workflow.patched(LEAN_COMPLETION)
+        self._tell_with_record = self._lean and workflow.patched(TELL_WITH_RECORD)
+        return await self._follow()

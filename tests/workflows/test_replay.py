@@ -25,7 +25,7 @@ def test_there_is_a_history_for_each_workflow() -> None:
         ]["workflowType"]["name"]
         for p in HISTORIES
     }
-    assert types == {"DirectiveWorkflow", "TaskItemWorkflow"}
+    assert types == {"DirectiveWorkflow", "TaskItem", "TaskItemWorkflow"}
 
 
 @pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
@@ -67,6 +67,8 @@ def test_each_patch_is_covered_by_a_recorded_history(patch: str, fixture: str) -
     [
         ("record_report_and_tell", "v3_item_on_time"),
         ("record_escalation_and_tell", "v3_item_escalated"),
+        ("record_report_and_tell", "v4_item_on_time"),
+        ("record_escalation_and_tell", "v4_item_escalated"),
     ],
 )
 def test_patched_branches_ran_when_recorded(activity: str, fixture: str) -> None:
@@ -79,3 +81,19 @@ def test_patched_branches_ran_when_recorded(activity: str, fixture: str) -> None
         == "core_local_activity"
     }
     assert activity in types
+
+
+@pytest.mark.parametrize("fixture", ["v4_item_on_time", "v4_item_escalated"])
+def test_new_items_run_as_a_type_without_patch_markers(fixture: str) -> None:
+    """`TaskItem` has every change built in: no marker or search-attribute upsert per run."""
+    history = json.loads((HISTORIES[0].parent / f"{fixture}.json").read_text(encoding="utf-8"))
+    started = history["events"][0]["workflowExecutionStartedEventAttributes"]
+    assert started["workflowType"]["name"] == "TaskItem"
+    kinds = {e["eventType"] for e in history["events"]}
+    assert "EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES" not in kinds
+    markers = {
+        e["markerRecordedEventAttributes"]["markerName"]
+        for e in history["events"]
+        if "markerRecordedEventAttributes" in e
+    }
+    assert markers == {"core_local_activity"}
