@@ -19,7 +19,7 @@ from dondoc.client import connect
 from dondoc.config import Settings
 from dondoc.db.session import make_engine, session_factory
 from dondoc.logs import configure_logging
-from dondoc.worker import build_worker
+from dondoc.worker import build_worker, trimming_memory
 
 
 def make_worker(args: argparse.Namespace, settings: Settings, client: Client) -> Worker:
@@ -49,7 +49,8 @@ async def main(args: argparse.Namespace) -> None:
     client = await connect(settings)
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
-    async with make_worker(args, settings, client):
+    # The memory figure reads RSS a few seconds after a burst: trim as often as that.
+    async with make_worker(args, settings, client), trimming_memory(args.malloc_trim_s):
         print("ready", flush=True)
         await stop.wait()
 
@@ -62,6 +63,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--database-url", default="sqlite://")
     parser.add_argument("--cache", type=int, default=None, help="max_cached_workflows")
     parser.add_argument("--unsandboxed", action="store_true")
+    parser.add_argument("--malloc-trim-s", type=float, default=1.0)
     return parser.parse_args(argv)
 
 

@@ -27,10 +27,13 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("TEMPORAL_NAMESPACE", "DONDOC_TEMPORAL_NAMESPACE"),
     )
     task_queue: str = TASK_QUEUE
-    # Worker sizing: cache every open item if memory allows (~90 KiB each), and never start more
+    # Worker sizing: cache every open item if memory allows (~65 KiB each), and never start more
     # local activities (database writes) than there are threads to run them.
     max_cached_workflows: int = Field(default=1000, ge=0)
     activity_threads: int = Field(default=16, ge=1)
+    # Every this many seconds the worker hands freed heap pages back to the system (glibc keeps
+    # them after a burst such as an escalation storm); 0 never.
+    malloc_trim_s: float = Field(default=60.0, ge=0)
     calendar_file: Path | None = None  # the site's own days off / make-up working days (YAML)
     log_format: str = Field(default="auto", pattern="^(auto|json|console)$")
     log_level: str = "INFO"

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
+import ctypes.util
 import signal
+from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 
 import structlog
@@ -115,7 +118,34 @@ async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> N
         temporal=settings.temporal_address,
         database=engine.url.render_as_string(hide_password=True),
     )
-    async with worker:
+    async with worker, trimming_memory(settings.malloc_trim_s):
         await stop.wait()
     log.info("worker_stopped")
     engine.dispose()
+
+
+@contextlib.asynccontextmanager
+async def trimming_memory(every_s: float) -> AsyncIterator[None]:
+    """Return freed heap pages to the system every `every_s` seconds (glibc's malloc_trim).
+
+    A burst (thousands of activations at once) grows the heap; glibc keeps the freed pages, so
+    the worker's RSS would stay at its peak. Nothing happens off glibc or with `every_s` 0.
+    """
+    libc_name = ctypes.util.find_library("c") if every_s > 0 else None
+    trim = getattr(ctypes.CDLL(libc_name), "malloc_trim", None) if libc_name else None
+    if trim is None:
+        yield
+        return
+
+    async def loop() -> None:
+        while True:
+            await asyncio.sleep(every_s)
+            trim(0)
+
+    task = asyncio.create_task(loop())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
