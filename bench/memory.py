@@ -18,7 +18,7 @@ from bench.harness import Env, bounded, wait_until, worker_process
 from bench.scale import assigned
 from dondoc.starter import start_plan
 
-WARM_ITEMS = 50  # the first runs import and cache code; they are not the per-item cost
+WARM_ITEMS = 300  # import code, start every thread (and its malloc arena): not per-item costs
 SETTLE_S = 3.0
 CLIENTS = 50
 
