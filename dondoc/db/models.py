@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -99,6 +100,15 @@ class Item(Base):
         UniqueConstraint("directive_id", "number"),
         # Supervisor lists: open items by deadline.
         Index("ix_items_open_due", "completed_at", "due"),
+        # The overdue list's page: open items in (due, id) order, so `LIMIT 50` reads 50 entries
+        # of this index on either backend instead of sorting the whole backlog.
+        Index(
+            "ix_items_open_due_id",
+            "due",
+            "id",
+            sqlite_where=text("completed_at IS NULL"),
+            postgresql_where=text("completed_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
