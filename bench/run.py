@@ -175,10 +175,11 @@ class Bench:
 
     async def memory(self) -> None:
         n = self.sizes.memory_items
+        # RSS moves by ±5 KiB per item from run to run: both runners get the full run count.
         for unsandboxed, key in ((False, "worker_kib_per_cached_item"), (True, "unsandboxed")):
             runs = await self.repeat(
                 f"memory_{'unsandboxed' if unsandboxed else 'sandboxed'}",
-                self.sizes.heavy_runs,
+                self.sizes.runs,
                 lambda env, u=unsandboxed: memory.rss_per_item(env, n, unsandboxed=u),
             )
             name = key if key.startswith("worker") else "worker_kib_per_cached_item_unsandboxed"
