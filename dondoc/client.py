@@ -15,9 +15,9 @@ from dondoc.config import Settings
 from dondoc.errors import DondocError
 
 # The SDK builds a payload converter for every workflow run it holds. The stock pydantic one
-# carries its own serializer and TypeAdapter cache, so each cached run rebuilt and kept adapters
-# for ItemInput, ReportInput, … (tens of KiB a run). The JSON converter is stateless apart from
-# that cache and thread-safe, so one instance serves every run of the process.
+# carries its own serializer and TypeAdapter cache, so each run rebuilt (CPU) and kept (~2 KiB)
+# adapters for ItemInput, ReportInput, … The JSON converter is stateless apart from that cache
+# and thread-safe, so one instance serves every run of the process.
 _SHARED_JSON = PydanticJSONPlainPayloadConverter()
 
 
