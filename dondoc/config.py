@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     # local activities (database writes) than there are threads to run them.
     max_cached_workflows: int = Field(default=1000, ge=0)
     activity_threads: int = Field(default=16, ge=1)
+    # Workflow tasks in hand at once. Each holds its slot while its local activity waits for a
+    # thread; held too long (a burst on a busy core) the server times it out (10 s) and the work
+    # is lost and redone. A few more than the threads keeps every thread fed.
+    workflow_tasks: int = Field(default=24, ge=2)
     # Every this many seconds the worker hands freed heap pages back to the system (glibc keeps
     # them after a burst such as an escalation storm); 0 never.
     malloc_trim_s: float = Field(default=60.0, ge=0)

@@ -45,6 +45,7 @@ def build_worker(
     fail_fast: bool = False,
     max_cached_workflows: int = 1000,
     activity_threads: int = 16,
+    workflow_tasks: int = 24,
 ) -> Worker:
     acts = RecordActivities(sessions, notifier)
     life = LifecycleActivities(sessions, acts.notifier)
@@ -73,6 +74,9 @@ def build_worker(
         # its local activities queue for threads: admit no more than the threads can run.
         max_concurrent_local_activities=activity_threads,
         max_concurrent_activities=activity_threads,
+        # Not the SDK's 100: in a storm, 100 tasks waiting on 16 threads outlive the server's
+        # 10-s workflow-task timeout, and timed-out tasks are redone from scratch.
+        max_concurrent_workflow_tasks=workflow_tasks,
         max_cached_workflows=max_cached_workflows,
         # Tests: a sandbox or code error fails the workflow at once instead of retrying the task.
         workflow_failure_exception_types=[Exception] if fail_fast else [],
@@ -111,6 +115,7 @@ async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> N
         settings.task_queue,
         max_cached_workflows=settings.max_cached_workflows,
         activity_threads=settings.activity_threads,
+        workflow_tasks=settings.workflow_tasks,
     )
     log.info(
         "worker_started",
