@@ -419,8 +419,8 @@ def deadline(
     json_out: Annotated[bool, typer.Option("--json", help="JSON instead of text")] = False,
 ) -> None:
     """Compute a deadline with the Vietnamese calendar, and say how it was counted."""
+    from dondoc.deadlines.planner import site_calendar
     from dondoc.schemas.dates import parse_date
-    from dondoc.timeplan import site_calendar
 
     if (working_days is None) == (days is None):
         raise DondocError("give exactly one of --working-days N or --days N")

@@ -131,7 +131,7 @@ def _quiet_runtime() -> Runtime:
 
 
 def read_plan_from(path: Path, start: date) -> Any:
-    from dondoc.schemas.loader import DirectiveFileError, load_directive
+    from dondoc.importer.yaml_file import DirectiveFileError, load_directive
 
     try:
         return load_directive(path, today=start)

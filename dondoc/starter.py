@@ -23,11 +23,11 @@ from dondoc.db.queries import UnknownDirectiveError, count_items, directive_view
 from dondoc.db.session import SessionFactory, make_engine, session_factory
 from dondoc.db.store import StoreOutcome, store_directive
 from dondoc.errors import DondocError
+from dondoc.importer.yaml_file import DirectiveFileError, load_directive
 from dondoc.schemas import Frozen
 from dondoc.schemas.dates import end_of_day, parse_due, to_utc
 from dondoc.schemas.directive import DirectivePlan
 from dondoc.schemas.lifecycle import ActionResult
-from dondoc.schemas.loader import DirectiveFileError, load_directive
 from dondoc.schemas.messages import DirectiveInput, ReportInput, ReportResult
 from dondoc.schemas.views import DirectiveView, ItemRow
 from dondoc.workflows.directive import DIRECTIVE_KEY, DirectiveWorkflow

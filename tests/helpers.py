@@ -11,8 +11,8 @@ from temporalio.client import Client, WorkflowHandle
 
 from dondoc.config import Settings, directive_workflow_id, item_workflow_id
 from dondoc.db.session import SessionFactory
+from dondoc.importer.yaml_file import parse_directive
 from dondoc.schemas.directive import DirectivePlan
-from dondoc.schemas.loader import parse_directive
 from dondoc.schemas.messages import DirectiveResult, DirectiveState, ItemState
 from dondoc.starter import Started, start_plan
 

@@ -1,4 +1,4 @@
-"""Vietnamese administrative calendar and Civil Code deadline counting (dondoc.vncalendar).
+"""Vietnamese administrative calendar and Civil Code deadline counting (dondoc.deadlines.vn_calendar).
 
 Every expected date below is taken from the government document cited beside it:
 
@@ -27,15 +27,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from dondoc.deadlines.vn_calendar import OFFICIAL_OVERRIDES, VnCalendar
+from dondoc.schemas.overrides import CalendarOverrides, OverridesError, load_overrides
 from pydantic import ValidationError
-
-from dondoc.vncalendar import (
-    OFFICIAL_OVERRIDES,
-    CalendarOverrides,
-    OverridesError,
-    VnCalendar,
-    load_overrides,
-)
 
 CAL = VnCalendar()
 

@@ -14,13 +14,14 @@ from dondoc.activities.records import find_item, message, unit_names
 from dondoc.db.models import Action, Assignment, Directive, Item, Notification
 from dondoc.db.session import SessionFactory
 from dondoc.db.upsert import insert_ignore
+from dondoc.deadlines.planner import Planner
 from dondoc.labels import ITEM_STATUS_VN
 from dondoc.schemas.actions import PlanScheduleInput, RecordActionInput
 from dondoc.schemas.dates import format_vn
 from dondoc.schemas.lifecycle import ActionKind
 from dondoc.schemas.messages import Schedule
-from dondoc.timeplan import Planner, Rules
-from dondoc.vncalendar import CalendarOverrides
+from dondoc.schemas.overrides import CalendarOverrides
+from dondoc.schemas.timing import Rules
 
 ACTION_VN: dict[ActionKind, str] = {
     ActionKind.RECEIPT: "{unit} đã tiếp nhận nhiệm vụ",

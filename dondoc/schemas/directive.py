@@ -20,8 +20,8 @@ from pydantic import (
 from dondoc.schemas import Frozen
 from dondoc.schemas.dates import parse_date, parse_due
 from dondoc.schemas.messages import Milestone, Period
-from dondoc.timeplan import Offset, Reporting, Rules, SupportDue, WorkingDays, by_shape
-from dondoc.vncalendar import CalendarOverrides
+from dondoc.schemas.overrides import CalendarOverrides
+from dondoc.schemas.timing import Offset, Reporting, Rules, SupportDue, WorkingDays, by_shape
 
 Code = Annotated[
     str,

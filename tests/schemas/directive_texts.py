@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from dondoc.schemas.loader import DirectiveFileError, Problem, parse_directive
+from dondoc.importer.yaml_file import DirectiveFileError, Problem, parse_directive
 
 # One valid directive; the tests change one line of it at a time. Line numbers, for the asserts:
 #   1 code, 3 committee, 4 units, 10 groups, 11 DOAN_THE, 12 items,

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from dondoc.importer.yaml_file import DirectiveFileError, load_directive, parse_directive
 from dondoc.schemas.directive import DirectivePlan, ItemPlan
-from dondoc.schemas.loader import DirectiveFileError, load_directive, parse_directive
 from tests.schemas.directive_texts import VALID, edit
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "dan-van-kheo-2024.yaml"

@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from dondoc.schemas.loader import DirectiveFileError, parse_directive
+from dondoc.importer.yaml_file import DirectiveFileError, parse_directive
 from tests.schemas.directive_texts import VALID, edit, problems_of, where
 
 ITEM_1 = 'item "1" (#1)'

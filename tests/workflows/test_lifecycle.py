@@ -19,6 +19,7 @@ from dondoc.config import Settings, item_workflow_id
 from dondoc.db.models import Action, Assignment, Directive, Escalation, Item, Notification, Reminder
 from dondoc.db.queries import directive_view
 from dondoc.db.session import SessionFactory
+from dondoc.deadlines.planner import Planner
 from dondoc.schemas.lifecycle import (
     AckInput,
     ActionKind,
@@ -43,7 +44,7 @@ from dondoc.schemas.messages import (
     ReportResult,
     Role,
 )
-from dondoc.timeplan import Planner, WorkingDays
+from dondoc.schemas.timing import WorkingDays
 from dondoc.workflows.item import TaskItemWorkflow
 from tests.helpers import (
     advance,

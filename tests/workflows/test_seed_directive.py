@@ -11,9 +11,9 @@ from temporalio.testing import WorkflowEnvironment
 from dondoc.config import Settings
 from dondoc.db.queries import directive_view
 from dondoc.db.session import SessionFactory
+from dondoc.importer.yaml_file import load_directive
 from dondoc.schemas.directive import DirectivePlan
 from dondoc.schemas.lifecycle import AckInput, ActionResult
-from dondoc.schemas.loader import load_directive
 from dondoc.schemas.messages import DirectiveStatus, ItemStatus, ReportInput, ReportResult
 from dondoc.worker import build_worker
 from tests.helpers import advance, directive_handle, item_handle, item_state, start

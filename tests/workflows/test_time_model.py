@@ -14,8 +14,8 @@ from temporalio.testing import WorkflowEnvironment
 from dondoc.config import Settings, item_workflow_id
 from dondoc.db.models import Action, Escalation, Item, Reminder
 from dondoc.db.session import SessionFactory
+from dondoc.importer.yaml_file import parse_directive
 from dondoc.schemas.directive import DirectivePlan
-from dondoc.schemas.loader import parse_directive
 from dondoc.schemas.messages import ItemStatus, ReportInput, ReportResult
 from dondoc.worker import build_worker
 from tests.helpers import UNITS, advance, item_handle, item_state, start

@@ -12,10 +12,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import ValidationError
 
+from dondoc.deadlines.planner import Planner
 from dondoc.schemas.dates import end_of_day, to_utc
 from dondoc.schemas.directive import DirectiveFile, DirectivePlan, ItemDef, ItemPlan, RelativeDue
 from dondoc.schemas.messages import Milestone
-from dondoc.timeplan import UNION_TAGS, Planner, Rules, SupportDue
+from dondoc.schemas.timing import UNION_TAGS, Rules, SupportDue
 
 Loc = tuple[str | int, ...]
 

@@ -1,0 +1,1 @@
+"""Text in, a validated directive plan out: YAML files and published directive texts."""
