@@ -7,6 +7,7 @@ import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -22,6 +23,9 @@ from dondoc.db.session import SessionFactory, make_engine, session_factory
 from dondoc.devserver import binary
 from dondoc.worker import SEARCH_ATTRIBUTES, build_worker, ensure_search_attributes
 from dondoc.workflows.directive import DIRECTIVE_KEY
+
+if TYPE_CHECKING:
+    from tests.workflows.scenario import Scenario
 
 PG_URL = os.environ.get("DONDOC_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
@@ -167,6 +171,22 @@ async def skipping_worker(
 @pytest.fixture
 def client(skipping_env: WorkflowEnvironment) -> Client:
     return skipping_env.client
+
+
+@pytest.fixture
+async def scenario(
+    skipping_worker: Worker,
+    skipping_env: WorkflowEnvironment,
+    sqlite_sessions: SessionFactory,
+    settings: Settings,
+    code: str,
+) -> Scenario:
+    """A fresh directive code and a running worker: start items, act on them, read them back.
+    (Imported here: a broken helper then fails only the tests that use it.)"""
+    from tests.workflows.scenario import Scenario
+
+    now = await skipping_env.get_current_time()
+    return Scenario(skipping_env, skipping_env.client, sqlite_sessions, settings, code, now)
 
 
 __all__ = ["SEARCH_ATTRIBUTES"]
