@@ -113,14 +113,15 @@ def worker() -> None:
 def start(file: Annotated[Path, typer.Argument(help="directive YAML file")]) -> None:
     """Validate, store and start a directive; prints the directive workflow id."""
     from dondoc.client import connect
-    from dondoc.starter import open_database, read_plan, start_plan
+    from dondoc.db.session import open_database
+    from dondoc.starter import read_plan, start_plan
 
     settings = get_settings()
     plan = read_plan(file)
 
     async def go() -> None:
         client = await connect(settings)
-        started = await start_plan(client, open_database(settings), settings, plan)
+        started = await start_plan(client, open_database(settings.database_url), settings, plan)
         if started.past_due:
             typer.echo(
                 f"dondoc: warning: item(s) {', '.join(started.past_due)} are already past due;"
@@ -189,16 +190,17 @@ Reason = Annotated[str, typer.Option(help="the reason, in words")]
 OptReason = Annotated[str | None, typer.Option(help="the reason, in words")]
 
 
-def _act(code: str, item: str, name: str, build: Callable[[Any], Any]) -> None:
+def _act(code: str, item: str, build: Callable[[Any], Any]) -> None:
     """Send one action; `build` gets the database (to read deadlines in the directive's zone)."""
     from dondoc.client import connect
-    from dondoc.starter import open_database, send_action
+    from dondoc.db.session import open_database
+    from dondoc.starter import send_action
 
     settings = get_settings()
-    arg = build(open_database(settings))
+    arg = build(open_database(settings.database_url))
 
     async def go() -> None:
-        result = await send_action(await connect(settings), code, item, name, arg)
+        result = await send_action(await connect(settings), code, item, arg)
         out.print(
             f"{result.message}; nhiệm vụ {item}: {ITEM_STATUS_VN[result.item_status]}"
             f" ({result.item_status.value})"
@@ -217,14 +219,14 @@ def _due(code: str, text: str | None) -> Callable[[Any], Any]:
 @expected_errors
 def ack(code: Code, item: Item, unit: As) -> None:
     """Tiếp nhận: a unit acknowledges its assignment."""
-    _act(code, item, "acknowledge", lambda _: AckInput(unit=unit))
+    _act(code, item, lambda _: AckInput(unit=unit))
 
 
 @app.command()
 @expected_errors
 def refuse(code: Code, item: Item, unit: As, reason: Reason) -> None:
     """Từ chối: a unit declines its assignment; the committee then decides."""
-    _act(code, item, "refuse", lambda _: RefuseInput(unit=unit, reason=reason))
+    _act(code, item, lambda _: RefuseInput(unit=unit, reason=reason))
 
 
 @app.command("decide-refusal")
@@ -242,7 +244,6 @@ def decide_refusal(
     _act(
         code,
         item,
-        "decide_refusal",
         lambda _: RefusalDecisionInput(
             actor=actor, unit=unit, decision=decision, new_unit=reassign_to, reason=reason
         ),
@@ -263,7 +264,6 @@ def extend_request(
     _act(
         code,
         item,
-        "request_extension",
         lambda s: ExtensionRequestInput(unit=unit, new_due=due(s), reason=reason),
     )
 
@@ -282,7 +282,6 @@ def extend_approve(
     _act(
         code,
         item,
-        "decide_extension",
         lambda s: ExtensionDecisionInput(actor=actor, approve=True, new_due=due(s), reason=reason),
     )
 
@@ -294,7 +293,6 @@ def extend_reject(code: Code, item: Item, actor: As, reason: Reason) -> None:
     _act(
         code,
         item,
-        "decide_extension",
         lambda _: ExtensionDecisionInput(actor=actor, approve=False, reason=reason),
     )
 
@@ -317,7 +315,6 @@ def reassign(
     _act(
         code,
         item,
-        "reassign",
         lambda _: ReassignInput(
             actor=actor, lead=_codes(lead), support=_codes(support), reason=reason
         ),
@@ -328,14 +325,14 @@ def reassign(
 @expected_errors
 def recall(code: Code, item: Item, actor: As, reason: Reason) -> None:
     """Thu hồi: the committee withdraws the item; it stops for good."""
-    _act(code, item, "recall", lambda _: RecallInput(actor=actor, reason=reason))
+    _act(code, item, lambda _: RecallInput(actor=actor, reason=reason))
 
 
 @review_app.command("accept")
 @expected_errors
 def review_accept(code: Code, item: Item, actor: As, reason: OptReason = None) -> None:
     """Đạt: on time or late is fixed by when the leads submitted, not by this review."""
-    _act(code, item, "review", lambda _: ReviewInput(actor=actor, accepted=True, reason=reason))
+    _act(code, item, lambda _: ReviewInput(actor=actor, accepted=True, reason=reason))
 
 
 @review_app.command("return")
@@ -352,7 +349,6 @@ def review_return(
     _act(
         code,
         item,
-        "review",
         lambda s: ReviewInput(actor=actor, accepted=False, reason=reason, new_due=new_due(s)),
     )
 
@@ -371,7 +367,6 @@ def explain_request(
     _act(
         code,
         item,
-        "request_explanation",
         lambda s: ExplanationRequestInput(actor=actor, due=by(s), reason=reason),
     )
 
@@ -382,7 +377,7 @@ def explain_answer(
     code: Code, item: Item, unit: As, text: Annotated[str, typer.Option(help="the explanation")]
 ) -> None:
     """A lead unit explains."""
-    _act(code, item, "explain", lambda _: ExplanationInput(unit=unit, text=text))
+    _act(code, item, lambda _: ExplanationInput(unit=unit, text=text))
 
 
 @explain_app.command("decide")
@@ -403,7 +398,6 @@ def explain_decide(
     _act(
         code,
         item,
-        "decide_explanation",
         lambda s: ExplanationDecisionInput(
             actor=actor, decision=decision, new_due=new_due(s), lead=_codes(lead), reason=reason
         ),
@@ -515,9 +509,10 @@ def status(
     json_out: Annotated[bool, typer.Option("--json", help="JSON instead of a table")] = False,
 ) -> None:
     """A directive's items, their units' progress, reminders and escalations."""
-    from dondoc.starter import open_database, status_view
+    from dondoc.db.session import open_database
+    from dondoc.starter import status_view
 
-    view = status_view(open_database(get_settings()), code)
+    view = status_view(open_database(get_settings().database_url), code)
     if json_out:
         sys.stdout.write(view.model_dump_json(indent=2) + "\n")
     else:
@@ -534,10 +529,15 @@ def list_items(
     json_out: Annotated[bool, typer.Option("--json", help="JSON instead of a table")] = False,
 ) -> None:
     """Items across all directives, from the database, most urgent first, a page at a time."""
-    from dondoc.starter import item_rows, open_database
+    from dondoc.db.session import open_database
+    from dondoc.starter import item_rows
 
     rows, total = item_rows(
-        open_database(get_settings()), overdue=overdue, unit=unit, limit=limit or None, page=page
+        open_database(get_settings().database_url),
+        overdue=overdue,
+        unit=unit,
+        limit=limit or None,
+        page=page,
     )
     if json_out:
         out_json = ItemList(items=rows, total=total, page=page, limit=limit or None)

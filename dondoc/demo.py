@@ -19,10 +19,11 @@ from dondoc.activities.notify import Notifier
 from dondoc.client import connect
 from dondoc.config import Settings
 from dondoc.db.models import Notification
+from dondoc.db.session import open_database
 from dondoc.errors import DondocError
 from dondoc.schemas.directive import DirectivePlan
 from dondoc.schemas.messages import ReportInput
-from dondoc.starter import open_database, read_plan, send_report, start_plan, status_view
+from dondoc.starter import read_plan, send_report, start_plan, status_view
 from dondoc.worker import build_worker, ensure_search_attributes
 
 log = structlog.get_logger("dondoc.demo")
@@ -129,7 +130,7 @@ async def run_demo(seconds: int = 40) -> None:
 
 
 async def _play(settings: Settings, seconds: int, ui_port: int) -> None:
-    sessions = open_database(settings)
+    sessions = open_database(settings.database_url)
     client = await connect(settings)
     await ensure_search_attributes(client, settings.temporal_namespace)
     t0 = datetime.now(UTC)

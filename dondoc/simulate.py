@@ -18,13 +18,13 @@ from temporalio.testing import WorkflowEnvironment
 from dondoc.client import data_converter
 from dondoc.config import Settings
 from dondoc.db.models import Action, Directive, Item, Notification, Report
-from dondoc.db.session import SessionFactory
+from dondoc.db.session import SessionFactory, open_database
 from dondoc.devserver import binary
 from dondoc.errors import DondocError
 from dondoc.schemas import Frozen
 from dondoc.schemas.dates import parse_date
 from dondoc.schemas.messages import ReportInput
-from dondoc.starter import open_database, read_plan, send_report, start_plan
+from dondoc.starter import read_plan, send_report, start_plan
 from dondoc.worker import build_worker, ensure_search_attributes
 
 REPORT_HOUR = time(9, 0)
@@ -112,7 +112,7 @@ async def simulate(
                 database_url=f"sqlite:///{tmp}/simulation.sqlite",
                 task_queue=f"simulate-{uuid.uuid4().hex[:8]}",
             )
-            sessions = open_database(settings)
+            sessions = open_database(settings.database_url)
             async with build_worker(env.client, sessions, settings.task_queue):
                 await start_plan(env.client, sessions, settings, shifted)
                 rejected = await _play(env, plan.code, script, tz, delta)

@@ -1,54 +1,104 @@
-"""Client side of the CLI: start directives, send reports, read status and lists."""
+"""The client-side service every face calls: start directives, send reports and actions, read.
+
+Each Temporal call is made through the workflow's own typed method (no update named by a string
+at a call site) and each refusal comes back as a typed error from `dondoc.errors`.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Coroutine, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from temporalio.client import Client, WorkflowExecutionStatus, WorkflowUpdateFailedError
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+from temporalio.client import (
+    Client,
+    WorkflowExecutionStatus,
+    WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
+)
 from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
+from temporalio.workflow import UpdateMethodMultiParam
 
 from dondoc.config import Settings, directive_workflow_id, item_workflow_id
-from dondoc.db.migrate import upgrade
 from dondoc.db.models import Directive
-from dondoc.db.queries import UnknownDirectiveError, count_items, directive_view, list_items
-from dondoc.db.session import SessionFactory, make_engine, session_factory
+from dondoc.db.queries import count_items, directive_view, list_items
+from dondoc.db.session import SessionFactory
 from dondoc.db.store import StoreOutcome, store_directive
-from dondoc.errors import DondocError
+from dondoc.errors import (
+    ActionRejected,
+    AlreadyStarted,
+    DatabaseUnavailable,
+    InvalidFile,
+    InvalidInput,
+    ItemClosed,
+    NoWorker,
+    OutcomeUnknown,
+    UnknownDirective,
+    UnknownItem,
+)
 from dondoc.importer.yaml_file import DirectiveFileError, load_directive
-from dondoc.schemas import Frozen
 from dondoc.schemas.dates import end_of_day, parse_due, to_utc
 from dondoc.schemas.directive import DirectivePlan
-from dondoc.schemas.lifecycle import ActionResult
+from dondoc.schemas.lifecycle import (
+    AckInput,
+    ActionInput,
+    ActionResult,
+    ExplanationDecisionInput,
+    ExplanationInput,
+    ExplanationRequestInput,
+    ExtensionDecisionInput,
+    ExtensionRequestInput,
+    ReassignInput,
+    RecallInput,
+    RefusalDecisionInput,
+    RefuseInput,
+    ReviewInput,
+)
 from dondoc.schemas.messages import DirectiveInput, ReportInput, ReportResult
 from dondoc.schemas.views import DirectiveView, ItemRow
 from dondoc.workflows.directive import DIRECTIVE_KEY, DirectiveWorkflow
+from dondoc.workflows.item import TaskItemWorkflow
 
 UPDATE_WAIT_S = 30.0
 UPDATE_ATTEMPTS = 5
 TRANSIENT_UPDATE_FAILURE = "unexpected workflow task failure"
 R = TypeVar("R")
+P = TypeVar("P")
 
-
-def open_database(settings: Settings) -> SessionFactory:
-    engine = make_engine(settings.database_url)
-    upgrade(engine)
-    return session_factory(engine)
+# Each lifecycle action's input model and the item workflow's update that takes it.
+ACTION_UPDATES: dict[
+    type[Any], UpdateMethodMultiParam[[Any, Any], Coroutine[Any, Any, ActionResult]]
+] = {
+    AckInput: TaskItemWorkflow.acknowledge,
+    RefuseInput: TaskItemWorkflow.refuse,
+    RefusalDecisionInput: TaskItemWorkflow.decide_refusal,
+    ExtensionRequestInput: TaskItemWorkflow.request_extension,
+    ExtensionDecisionInput: TaskItemWorkflow.decide_extension,
+    ReassignInput: TaskItemWorkflow.reassign,
+    RecallInput: TaskItemWorkflow.recall,
+    ReviewInput: TaskItemWorkflow.review,
+    ExplanationRequestInput: TaskItemWorkflow.request_explanation,
+    ExplanationInput: TaskItemWorkflow.explain,
+    ExplanationDecisionInput: TaskItemWorkflow.decide_explanation,
+}
 
 
 def read_plan(path: Path) -> DirectivePlan:
     try:
         return load_directive(path)
     except DirectiveFileError as exc:
-        raise DondocError(exc.render()) from None
+        raise InvalidFile(exc.render(), exc.problems) from None
 
 
 @dataclass(frozen=True)
@@ -63,18 +113,15 @@ async def start_plan(
     """Store the plan, then start its workflow; a directive code runs at most once."""
     wf_id = directive_workflow_id(plan.code)
     try:
-        desc = await client.get_workflow_handle(wf_id).describe()
+        await client.get_workflow_handle(wf_id).describe()
     except RPCError as err:
         if err.status != RPCStatusCode.NOT_FOUND:
             raise
     else:
-        raise DondocError(
-            f"directive '{plan.code}' was already started (workflow {wf_id},"
-            f" {desc.status.name.lower() if desc.status else 'unknown'}); it is never started twice"
-        )
+        raise AlreadyStarted(plan.code, wf_id)
     now = datetime.now(UTC)
     if store_directive(sessions, plan, now) == StoreOutcome.CONFLICT:
-        raise DondocError(
+        raise InvalidInput(
             f"directive code '{plan.code}' is already stored with different content;"
             " give the new directive its own code"
         )
@@ -90,7 +137,7 @@ async def start_plan(
             ),
         )
     except WorkflowAlreadyStartedError:
-        raise DondocError(f"directive '{plan.code}' was already started ({wf_id})") from None
+        raise AlreadyStarted(plan.code, wf_id) from None
     past = [i.number for i in plan.items if i.due <= now]
     return Started(workflow_id=wf_id, past_due=past)
 
@@ -100,40 +147,44 @@ async def send_report(client: Client, code: str, number: str, report: ReportInpu
     # and the workflow and the database recognise it; so every report gets one before sending.
     if report.report_id is None:
         report = report.model_copy(update={"report_id": str(uuid.uuid4())})
-    return await item_update(
-        client, code, number, "report", report, ReportResult, update_id=report.report_id
+    return await _update(
+        client, code, number, TaskItemWorkflow.report, report, update_id=report.report_id
     )
 
 
-async def send_action(
-    client: Client, code: str, number: str, name: str, arg: Frozen
-) -> ActionResult:
-    """One lifecycle action (an Update named `name`) on an item."""
-    return await item_update(client, code, number, name, arg, ActionResult)
+async def send_action(client: Client, code: str, number: str, arg: ActionInput) -> ActionResult:
+    """One lifecycle action on an item: the update is chosen by the input's type."""
+    return await _update(client, code, number, ACTION_UPDATES[type(arg)], arg)
 
 
-async def item_update(
+async def _update(
     client: Client,
     code: str,
     number: str,
-    name: str,
-    arg: Frozen,
-    result_type: type[R],
+    update: UpdateMethodMultiParam[[Any, P], Coroutine[Any, Any, R]],
+    arg: P,
     update_id: str | None = None,
 ) -> R:
-    """Run an Update on an item workflow, turning every refusal into one plain message.
+    """Run an Update on an item workflow, turning every refusal into one typed error.
 
     An update caught in a workflow task the server turned back (new events arrived meanwhile)
     fails without having happened; it is sent again under the same update id, so it counts once.
     """
     handle = client.get_workflow_handle(item_workflow_id(code, number))
-    what = name.replace("_", " ")
+    what = getattr(update, "__name__", "action").strip("_").replace("_", " ")
     update_id = update_id or str(uuid.uuid4())
+    # The SDK types an async update's result as the coroutine's; the call awaits it to R.
+    method = cast(UpdateMethodMultiParam[[Any, P], R], update)
+    unknown = (
+        f"no answer from the item's workflow within {UPDATE_WAIT_S:.0f} s: the {what} may or may"
+        f" not have been applied; check with `dondoc status {code}` (sending it again with the"
+        " same report id is safe)"
+    )
     try:
         for attempt in range(UPDATE_ATTEMPTS):
             try:
                 return await asyncio.wait_for(
-                    handle.execute_update(name, arg, id=update_id, result_type=result_type),
+                    handle.execute_update(method, arg, id=update_id),
                     timeout=UPDATE_WAIT_S,
                 )
             except RPCError as err:
@@ -144,40 +195,57 @@ async def item_update(
     except WorkflowUpdateFailedError as err:
         cause = err.cause
         reason = cause.message if isinstance(cause, ApplicationError) else str(cause or err)
-        raise DondocError(f"{what} rejected: {reason}") from None
+        raise ActionRejected(what, reason) from None
+    except WorkflowUpdateRPCTimeoutOrCancelledError:
+        raise OutcomeUnknown(unknown) from None
     except TimeoutError:
-        raise DondocError(
-            f"no worker answered within {UPDATE_WAIT_S:.0f} s: is `dondoc worker` running?"
-        ) from None
+        if await _is_running(client, code, number):
+            raise NoWorker(
+                f"no worker answered within {UPDATE_WAIT_S:.0f} s: is `dondoc worker` running?"
+                f" The {what} may be applied once a worker runs; check with `dondoc status {code}`"
+            ) from None
+        raise OutcomeUnknown(unknown) from None
     except RPCError as err:
-        raise DondocError(await _why_not_running(client, code, number, err)) from None
+        raise await _why_not_running(client, code, number, what, err) from None
 
 
-async def _why_not_running(client: Client, code: str, number: str, err: RPCError) -> str:
-    """Turn the server's answer to an update on a missing or closed workflow into plain words."""
+async def _is_running(client: Client, code: str, number: str) -> bool:
+    try:
+        desc = await client.get_workflow_handle(item_workflow_id(code, number)).describe()
+    except RPCError:
+        return False
+    return desc.status == WorkflowExecutionStatus.RUNNING
+
+
+async def _why_not_running(
+    client: Client, code: str, number: str, what: str, err: RPCError
+) -> Exception:
+    """Turn the server's answer to an update on a missing or closed workflow into a typed error."""
     try:
         desc = await client.get_workflow_handle(item_workflow_id(code, number)).describe()
     except RPCError:
         try:
             await client.get_workflow_handle(directive_workflow_id(code)).describe()
         except RPCError:
-            return f"unknown directive '{code}': no such directive has been started"
-        return f"directive '{code}' has no item '{number}'"
+            return UnknownDirective(code)
+        return UnknownItem(code, number)
     if desc.status != WorkflowExecutionStatus.RUNNING:
-        return f"rejected: item {number} of '{code}' is already closed; nothing more can be done"
-    return f"report not delivered: {err.message}"
+        return ItemClosed(
+            what, f"item {number} of '{code}' is already closed; nothing more can be done"
+        )
+    return OutcomeUnknown(f"{what} not delivered: {err.message}")
 
 
 def deadline_instant(sessions: SessionFactory, code: str, text: str) -> datetime:
     """A deadline typed by a person (dd/mm/yyyy, or ISO with offset) in the directive's timezone."""
-    with sessions() as s:
+    with _reading(sessions) as s:
         tz = s.scalars(select(Directive.timezone).where(Directive.code == code)).one_or_none()
     if tz is None:
-        raise DondocError(f"no directive with code '{code}' has been started")
+        raise UnknownDirective(code)
     try:
         value = parse_due(text)
     except ValueError as exc:
-        raise DondocError(str(exc)) from None
+        raise InvalidInput(str(exc)) from None
     if isinstance(value, datetime):
         return to_utc(value)
     return to_utc(end_of_day(value, ZoneInfo(tz)))
@@ -186,8 +254,8 @@ def deadline_instant(sessions: SessionFactory, code: str, text: str) -> datetime
 def status_view(sessions: SessionFactory, code: str) -> DirectiveView:
     try:
         return directive_view(sessions, code, datetime.now(UTC))
-    except UnknownDirectiveError as exc:
-        raise DondocError(str(exc)) from None
+    except OperationalError as exc:
+        raise _db_down(exc) from None
 
 
 def item_rows(
@@ -201,17 +269,27 @@ def item_rows(
     """One page of the list (all rows with `limit=None`), and how many rows there are in all."""
     now = datetime.now(UTC)
     offset = (page - 1) * limit if limit else 0
-    rows = list_items(sessions, now, overdue=overdue, unit=unit, limit=limit, offset=offset)
-    total = count_items(sessions, now, overdue=overdue, unit=unit) if limit else len(rows)
+    try:
+        rows = list_items(sessions, now, overdue=overdue, unit=unit, limit=limit, offset=offset)
+        total = count_items(sessions, now, overdue=overdue, unit=unit) if limit else len(rows)
+    except OperationalError as exc:
+        raise _db_down(exc) from None
     return rows, total
 
 
-__all__ = [
-    "Path",
-    "Started",
-    "item_rows",
-    "open_database",
-    "read_plan",
-    "send_report",
-    "start_plan",
-]
+@contextmanager
+def _reading(sessions: SessionFactory) -> Iterator[Session]:
+    """A session whose connection failures become `DatabaseUnavailable`."""
+    try:
+        with sessions() as s:
+            yield s
+    except OperationalError as exc:
+        raise _db_down(exc) from None
+
+
+def _db_down(exc: OperationalError) -> DatabaseUnavailable:
+    first = str(exc.orig or exc).strip().splitlines()[0][:200]
+    return DatabaseUnavailable(
+        f"dondoc's database cannot be reached ({first}); check DONDOC_DATABASE_URL and that the"
+        " database server is running"
+    )

@@ -1,4 +1,4 @@
-"""Vietnamese administrative calendar and Civil Code deadline counting (dondoc.deadlines.vn_calendar).
+"""Vietnamese administrative calendar and Civil Code deadline counting (deadlines.vn_calendar).
 
 Every expected date below is taken from the government document cited beside it:
 
@@ -27,9 +27,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from pydantic import ValidationError
+
 from dondoc.deadlines.vn_calendar import OFFICIAL_OVERRIDES, VnCalendar
 from dondoc.schemas.overrides import CalendarOverrides, OverridesError, load_overrides
-from pydantic import ValidationError
 
 CAL = VnCalendar()
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from dondoc.db.models import Action, Assignment, Directive, Escalation, Item, Reminder, Unit
 from dondoc.db.session import SessionFactory
+from dondoc.errors import UnknownDirective
 from dondoc.schemas.lifecycle import ActionKind, ActionLog
 from dondoc.schemas.messages import DirectiveStatus, ItemStatus, Role
 from dondoc.schemas.status import derive_status
@@ -39,10 +40,6 @@ def item_status(item: Item, now: datetime) -> ItemStatus:
     )
 
 
-class UnknownDirectiveError(LookupError):
-    pass
-
-
 def directive_view(sessions: SessionFactory, code: str, now: datetime) -> DirectiveView:
     with sessions() as s:
         d = s.scalars(
@@ -51,7 +48,7 @@ def directive_view(sessions: SessionFactory, code: str, now: datetime) -> Direct
             .options(selectinload(Directive.items).selectinload(Item.assignments))
         ).one_or_none()
         if d is None:
-            raise UnknownDirectiveError(f"no directive with code '{code}' has been started")
+            raise UnknownDirective(code)
         tz = ZoneInfo(d.timezone)
         names = {u.code: u.name for u in s.scalars(select(Unit).where(Unit.directive_id == d.id))}
         item_ids = [i.id for i in d.items]

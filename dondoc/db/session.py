@@ -32,3 +32,14 @@ def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
 
 def session_factory(engine: Engine) -> SessionFactory:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def open_database(url: str, *, migrate: bool = True) -> SessionFactory:
+    """The one way every face opens dondoc's database: an engine, the schema brought up to date
+    (alembic, under a lock against concurrent upgrades), and a session factory."""
+    from dondoc.db.migrate import upgrade
+
+    engine = make_engine(url)
+    if migrate:
+        upgrade(engine)
+    return session_factory(engine)

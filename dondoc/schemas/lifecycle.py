@@ -127,6 +127,22 @@ class ExplanationDecisionInput(Frozen):
     reason: str | None = None
 
 
+ActionInput = (
+    AckInput
+    | RefuseInput
+    | RefusalDecisionInput
+    | ExtensionRequestInput
+    | ExtensionDecisionInput
+    | ReassignInput
+    | RecallInput
+    | ReviewInput
+    | ExplanationRequestInput
+    | ExplanationInput
+    | ExplanationDecisionInput
+)
+"""The input of any lifecycle action (one Update on the item workflow each)."""
+
+
 class ActionResult(Frozen):
     item_status: ItemStatus
     message: str

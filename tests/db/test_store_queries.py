@@ -12,10 +12,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import StatementError
 
 from dondoc.db.models import Assignment, Directive, Escalation, Item, Reminder, Unit
-from dondoc.db.queries import UnknownDirectiveError, directive_view, list_items
+from dondoc.db.queries import directive_view, list_items
 from dondoc.db.session import SessionFactory
 from dondoc.db.store import StoreOutcome, store_directive
 from dondoc.db.upsert import insert_ignore
+from dondoc.errors import UnknownDirective
 from dondoc.schemas.directive import DirectivePlan
 from dondoc.schemas.messages import ItemStatus
 from tests.helpers import item_yaml, make_plan
@@ -236,7 +237,7 @@ def test_directive_view_shows_times_in_the_directive_timezone(sessions: SessionF
 
 
 def test_directive_view_of_unknown_code_raises(sessions: SessionFactory) -> None:
-    with pytest.raises(UnknownDirectiveError):
+    with pytest.raises(UnknownDirective):
         directive_view(sessions, new_code(), NOW)
 
 

@@ -12,7 +12,7 @@ from temporalio.worker import Worker
 from dondoc.config import Settings
 from dondoc.db.queries import directive_view
 from dondoc.db.session import SessionFactory
-from dondoc.errors import DondocError
+from dondoc.errors import DondocError, ItemClosed, UnknownDirective, UnknownItem
 from dondoc.schemas.messages import (
     DirectiveStatus,
     ItemStatus,
@@ -185,11 +185,11 @@ async def test_report_on_completed_item_is_rejected(
     await report(client, code, "1", unit="KHOI_VAN", done=True)
     await item_handle(client, code, "1").result()
     late = ReportInput(unit="MTTQ", progress=50)
-    with pytest.raises(DondocError, match=r"item 1 of .* is already closed"):
+    with pytest.raises(ItemClosed, match=r"item 1 of .* is already closed"):
         await send_report(client, code, "1", late)
-    with pytest.raises(DondocError, match="has no item '9'"):
+    with pytest.raises(UnknownItem, match="has no item '9'"):
         await send_report(client, code, "9", late)
-    with pytest.raises(DondocError, match="unknown directive 'NO-SUCH'"):
+    with pytest.raises(UnknownDirective, match="no directive with code 'NO-SUCH'"):
         await send_report(client, "NO-SUCH", "1", late)
 
 
