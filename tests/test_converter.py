@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from temporalio.converter import JSONPlainPayloadConverter
+from temporalio.converter import (
+    EncodingPayloadConverter,
+    PayloadConverter,
+    WithSerializationContext,
+    WorkflowSerializationContext,
+)
 
 from dondoc.client import SharedPydanticPayloadConverter, data_converter
 from dondoc.schemas.messages import ReportInput
@@ -28,11 +33,28 @@ def test_models_round_trip_through_the_converter() -> None:
     assert back == values
 
 
-def test_every_run_converter_shares_one_json_converter() -> None:
-    def json_of(converter: SharedPydanticPayloadConverter) -> JSONPlainPayloadConverter:
-        (found,) = [c for c in converter.converters.values() if c.encoding == "json/plain"]
-        return found  # type: ignore[return-value]
+def _json_converter(payload_converter: PayloadConverter) -> EncodingPayloadConverter:
+    """The json/plain converter inside a payload converter as the SDK builds it (it wraps ours)."""
+    inner = getattr(payload_converter, "_inner_payload_converter", payload_converter)
+    assert isinstance(inner, SharedPydanticPayloadConverter)
+    return inner.converters[b"json/plain"]
 
-    first, second = SharedPydanticPayloadConverter(), SharedPydanticPayloadConverter()
-    assert first is not second
-    assert json_of(first) is json_of(second)
+
+def _run_converter(workflow_id: str) -> PayloadConverter:
+    """A payload converter built as the worker builds one for each workflow run (its factory is
+    the data converter's `_new_payload_converter`; then the run's context is set)."""
+    converter = data_converter._new_payload_converter()
+    if isinstance(converter, WithSerializationContext):
+        converter = converter.with_context(WorkflowSerializationContext("default", workflow_id))
+    return converter
+
+
+def test_every_workflow_run_gets_the_one_json_converter() -> None:
+    """Each run's payload converter holds the process's one JSON converter (and adapter cache),
+    and values written by one run read back in another."""
+    runs = [_run_converter(f"item-12-KH/ĐU-{n}") for n in range(3)]
+    shared = _json_converter(data_converter.payload_converter)
+
+    assert [id(shared)] * len(runs) == [id(_json_converter(run)) for run in runs]
+    report = ReportInput(unit="MTTQ", progress=100, done=True)
+    assert [report] == runs[-1].from_payloads(runs[0].to_payloads([report]), [ReportInput])
