@@ -20,11 +20,11 @@ from subprocess import PIPE
 import psutil
 from temporalio.client import Client
 
-from dondoc import devserver
 from dondoc.client import connect
 from dondoc.config import Settings
 from dondoc.db.migrate import upgrade
 from dondoc.db.session import SessionFactory, make_engine, session_factory
+from dondoc.local import devserver
 from dondoc.worker import ensure_search_attributes
 
 WORKER_START_S = 60

@@ -12,7 +12,7 @@ import psutil
 from sqlalchemy import create_engine, text
 
 from bench.lists import PG_URL
-from dondoc.devserver import binary
+from dondoc.local.devserver import binary
 
 
 def _cpu_model() -> str:

@@ -88,7 +88,7 @@ def server(
     ),
 ) -> None:
     """Run the embedded Temporal server (SQLite, WAL) until Ctrl-C; its state survives restarts."""
-    from dondoc.devserver import run_foreground
+    from dondoc.local.devserver import run_foreground
 
     typer.echo(
         f"Temporal server on 127.0.0.1:{port}, Web UI http://127.0.0.1:{ui_port}, state {db_file}",
@@ -472,9 +472,9 @@ def simulate(
 ) -> None:
     """Play a directive on the time-skipping server: every reminder, escalation, cut-off,
     milestone and status change, in order, before issuing it."""
+    from dondoc.local.simulate import read_script
+    from dondoc.local.simulate import simulate as run
     from dondoc.schemas.dates import parse_date
-    from dondoc.simulate import read_script
-    from dondoc.simulate import simulate as run
 
     # The timeline is the output; the worker's own log lines would only bury it.
     configure_logging(get_settings().log_format, "WARNING")
@@ -552,7 +552,7 @@ def demo(
     seconds: Annotated[int, typer.Option(help="how long the compressed timeline runs")] = 40,
 ) -> None:
     """Run the seed directive on a throw-away embedded server, compressed into under a minute."""
-    from dondoc.demo import run_demo
+    from dondoc.local.demo import run_demo
 
     settings = get_settings()
     configure_logging(settings.log_format, settings.log_level)

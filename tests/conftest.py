@@ -20,7 +20,7 @@ from dondoc.client import data_converter
 from dondoc.config import Settings, directive_workflow_id, item_workflow_id
 from dondoc.db.migrate import upgrade
 from dondoc.db.session import SessionFactory, make_engine, session_factory
-from dondoc.devserver import binary
+from dondoc.local.devserver import binary
 from dondoc.worker import SEARCH_ATTRIBUTES, build_worker, ensure_search_attributes
 from dondoc.workflows.directive import DIRECTIVE_KEY
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from dondoc.errors import DondocError
-from dondoc.simulate import Timeline, read_script, simulate
+from dondoc.local.simulate import Timeline, read_script, simulate
 
 EXAMPLES = Path(__file__).parents[1] / "examples"
 VN = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from dondoc.devserver import free_port, port_open
+from dondoc.local.devserver import free_port, port_open
 
 pytestmark = pytest.mark.devserver
 DONDOC = [sys.executable, "-m", "dondoc"]

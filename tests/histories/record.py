@@ -20,7 +20,7 @@ from dondoc.client import data_converter
 from dondoc.config import Settings, directive_workflow_id, item_workflow_id
 from dondoc.db.migrate import upgrade
 from dondoc.db.session import make_engine, session_factory
-from dondoc.devserver import binary
+from dondoc.local.devserver import binary
 from dondoc.schemas.messages import ReportInput, ReportResult
 from dondoc.worker import build_worker, ensure_search_attributes
 from tests.helpers import item_yaml, make_plan, start

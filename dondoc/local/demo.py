@@ -14,13 +14,13 @@ from typing import ClassVar
 import structlog
 from rich.console import Console
 
-from dondoc import devserver
 from dondoc.activities.notify import Notifier
 from dondoc.client import connect
 from dondoc.config import Settings
 from dondoc.db.models import Notification
 from dondoc.db.session import open_database
 from dondoc.errors import DondocError
+from dondoc.local import devserver
 from dondoc.schemas.directive import DirectivePlan
 from dondoc.schemas.messages import ReportInput
 from dondoc.starter import read_plan, send_report, start_plan, status_view
@@ -28,7 +28,7 @@ from dondoc.worker import build_worker, ensure_search_attributes
 
 log = structlog.get_logger("dondoc.demo")
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 140)
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "dan-van-kheo-2024.yaml"
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "dan-van-kheo-2024.yaml"
 
 
 class DemoChannel:

@@ -19,8 +19,8 @@ from dondoc.client import data_converter
 from dondoc.config import Settings
 from dondoc.db.models import Action, Directive, Item, Notification, Report
 from dondoc.db.session import SessionFactory, open_database
-from dondoc.devserver import binary
 from dondoc.errors import DondocError
+from dondoc.local.devserver import binary
 from dondoc.schemas import Frozen
 from dondoc.schemas.dates import parse_date
 from dondoc.schemas.messages import ReportInput
