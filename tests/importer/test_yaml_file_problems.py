@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from dondoc.importer.yaml_file import DirectiveFileError, parse_directive
-from tests.schemas.directive_texts import VALID, edit, problems_of, where
+from tests.importer.directive_texts import VALID, edit, problems_of, where
 
 ITEM_1 = 'item "1" (#1)'
 

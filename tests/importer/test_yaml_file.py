@@ -10,7 +10,7 @@ import pytest
 
 from dondoc.importer.yaml_file import DirectiveFileError, load_directive, parse_directive
 from dondoc.schemas.directive import DirectivePlan, ItemPlan
-from tests.schemas.directive_texts import VALID, edit
+from tests.importer.directive_texts import VALID, edit
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "dan-van-kheo-2024.yaml"
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
