@@ -7,10 +7,12 @@ import contextlib
 import ctypes
 import ctypes.util
 import signal
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import structlog
+from temporalio.activity import _Definition as _ActivityDefinition
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.client import Client
@@ -27,7 +29,8 @@ from dondoc.config import Settings
 from dondoc.db.migrate import upgrade
 from dondoc.db.session import SessionFactory, make_engine, session_factory
 from dondoc.workflows.directive import DIRECTIVE_KEY, DirectiveWorkflow
-from dondoc.workflows.item import TaskItemWorkflow, TaskItemWorkflowV1
+from dondoc.workflows.item import TaskItemWorkflow
+from dondoc.workflows.item_v1 import TaskItemWorkflowV1
 
 log = structlog.get_logger("dondoc.worker")
 
@@ -46,7 +49,10 @@ def build_worker(
     max_cached_workflows: int = 1000,
     activity_threads: int = 16,
     workflow_tasks: int = 24,
+    replace_activities: Sequence[Callable[..., Any]] = (),
 ) -> Worker:
+    """The worker: every workflow and activity on `task_queue`. `replace_activities` swaps in
+    other implementations by activity name (fault injection in tests)."""
     acts = RecordActivities(sessions, notifier)
     life = LifecycleActivities(sessions, acts.notifier)
     through_client = ClientActivities(client, acts)
@@ -54,21 +60,24 @@ def build_worker(
         client,
         task_queue=task_queue,
         workflows=WORKFLOWS,
-        activities=[
-            acts.load_items,
-            acts.record_assignment,
-            acts.record_report,
-            acts.send_reminders,
-            acts.record_escalation,
-            acts.record_item_status,
-            acts.record_directive_status,
-            life.record_action,
-            life.plan_schedule,
-            through_client.start_items,
-            through_client.tell_directive,
-            through_client.record_report_and_tell,
-            through_client.record_escalation_and_tell,
-        ],
+        activities=_replaced(
+            [
+                acts.load_items,
+                acts.record_assignment,
+                acts.record_report,
+                acts.send_reminders,
+                acts.record_escalation,
+                acts.record_item_status,
+                acts.record_directive_status,
+                life.record_action,
+                life.plan_schedule,
+                through_client.start_items,
+                through_client.tell_directive,
+                through_client.record_report_and_tell,
+                through_client.record_escalation_and_tell,
+            ],
+            replace_activities,
+        ),
         activity_executor=executor or ThreadPoolExecutor(max_workers=activity_threads),
         # A burst of timers (an escalation storm) must not hold every workflow-task slot while
         # its local activities queue for threads: admit no more than the threads can run.
@@ -86,6 +95,21 @@ def build_worker(
             restrictions=SandboxRestrictions.default.with_passthrough_modules("dondoc", "pydantic")
         ),
     )
+
+
+def _replaced(
+    activities: list[Callable[..., Any]], replacements: Sequence[Callable[..., Any]]
+) -> list[Callable[..., Any]]:
+    by_name = {activity_defn_name(a): a for a in replacements}
+    unknown = set(by_name) - {activity_defn_name(a) for a in activities}
+    if unknown:
+        raise ValueError(f"no such activities to replace: {sorted(unknown)}")
+    return [by_name.get(activity_defn_name(a), a) for a in activities]
+
+
+def activity_defn_name(fn: Callable[..., Any]) -> str:
+    defn = _ActivityDefinition.must_from_callable(fn)
+    return defn.name or ""
 
 
 async def ensure_search_attributes(client: Client, namespace: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from dondoc.schemas import Frozen
 from dondoc.schemas.lifecycle import ActionLog, DeadlineChange, Explanation, ExtensionRequest
@@ -88,11 +88,18 @@ class Escalation(Frozen):
     seq: int = 0  # which deadline (0 = the original, 1 = after the first extension, …)
 
 
-class ItemState(Frozen):
-    """The task item's live state: the `state` query's answer and what continue-as-new carries.
+class ItemState(BaseModel):
+    """The task item's state, defined once: the workflow's live state (mutated in place by
+    its run loop and handlers), the payload continue-as-new carries (`ItemInput.carried`), and,
+    with `status` shown as of now, the `state` query's answer.
 
-    `spec` is the item as currently in force: extensions and reassignments are applied to it.
+    `status` is the phase the workflow decided (in_progress, overdue, awaiting_review, closed);
+    the query shows the status that follows from it and the clock. `spec` is the item as
+    currently in force: extensions and reassignments are applied to it. New fields get defaults,
+    so payloads recorded before them still decode.
     """
+
+    model_config = ConfigDict(extra="forbid")
 
     spec: ItemSpec
     status: ItemStatus = ItemStatus.IN_PROGRESS

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.common import SearchAttributeKey, SearchAttributePair, TypedSearchAttributes
@@ -23,21 +22,18 @@ with workflow.unsafe.imports_passed_through():
         ItemStatusChange,
     )
     from dondoc.schemas.records import (
-        ItemPage,
         LoadItemsInput,
         RecordDirectiveStatusInput,
-        StartedItems,
         StartItemsInput,
     )
-    from dondoc.workflows.calls import record
-    from dondoc.workflows.item import TaskItemWorkflowV1
+    from dondoc.workflows import calls
+    from dondoc.workflows.item_v1 import TaskItemWorkflowV1
 
 DIRECTIVE_KEY = SearchAttributeKey.for_keyword("DondocDirective")
 # Items are started as independent workflows from an activity, a page at a time, rather than as
 # child workflows: each child cost the directive ~3 history events and counted against the
 # 2,000-pending-children limit; now an item costs the directive only the signals it sends.
 ITEMS_BY_ACTIVITY = "items-started-by-activity"
-START_PAGE_TIMEOUT = timedelta(minutes=2)
 
 
 @workflow.defn(name="DirectiveWorkflow")
@@ -85,8 +81,7 @@ class DirectiveWorkflow:
         )
         if not self._all_closed():
             await self._continue_as_new()
-        await record(
-            "record_directive_status",
+        await calls.record_directive_status(
             RecordDirectiveStatusInput(
                 directive_code=self._code, status=DirectiveStatus.COMPLETED, at=workflow.now()
             ),
@@ -121,17 +116,14 @@ class DirectiveWorkflow:
 
     async def _start_page(self) -> int:
         """Start a page of item workflows from one local activity (one marker in this history)."""
-        page: StartedItems = await record(
-            "start_items",
+        page = await calls.start_items(
             StartItemsInput(
                 directive_code=self._code,
                 offset=self._next,
                 limit=self._inp.page_size,
                 task_queue=workflow.info().task_queue,
                 assign_at=workflow.now(),
-            ),
-            result_type=StartedItems,
-            limit=START_PAGE_TIMEOUT,
+            )
         )
         for number in page.numbers:
             self._statuses.setdefault(number, ItemStatus.IN_PROGRESS)
@@ -140,10 +132,8 @@ class DirectiveWorkflow:
     async def _start_page_as_children(self) -> int:
         """How directives started before ITEMS_BY_ACTIVITY did it: child workflows (kept for
         their histories' replay)."""
-        page: ItemPage = await record(
-            "load_items",
-            LoadItemsInput(directive_code=self._code, offset=self._next, limit=self._inp.page_size),
-            result_type=ItemPage,
+        page = await calls.load_items(
+            LoadItemsInput(directive_code=self._code, offset=self._next, limit=self._inp.page_size)
         )
         await asyncio.gather(*(self._start_item(spec) for spec in page.items))
         return len(page.items)

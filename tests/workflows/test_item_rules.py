@@ -23,7 +23,8 @@ from dondoc.schemas.lifecycle import (
     ReviewInput,
 )
 from dondoc.schemas.messages import Escalation, ItemSpec, ItemStatus, ReportInput, Role
-from dondoc.workflows.item_rules import IDLE_CHECK, Book
+from dondoc.workflows import item_rules as rules
+from dondoc.workflows.item_state import IDLE_CHECK, Book, TimerKey, TimerKind
 
 T0 = datetime(2025, 3, 3, 1, 0, tzinfo=UTC)  # Monday 08:00 in Hà Nội
 DUE = T0 + timedelta(days=10)
@@ -58,12 +59,12 @@ def book(**over: Any) -> Book:
 
 def received(b: Book, *codes: str) -> Book:
     for code in codes:
-        b.units[code] = b.units[code].model_copy(update={"received_at": T0})
+        b.set_unit(code, received_at=T0)
     return b
 
 
 def set_unit(b: Book, code: str, **update: Any) -> Book:
-    b.units[code] = b.units[code].model_copy(update=update)
+    b.set_unit(code, **update)
     return b
 
 
@@ -90,9 +91,9 @@ AFTER_DUE = DUE + DAY
 
 def test_start_lists_leads_then_supports_with_their_roles() -> None:
     b = book(lead=["KHOI_VAN", "UBND"], support=["MTTQ"])
-    actual = [(u.code, u.role) for u in b.units.values()]
+    actual = [(u.code, u.role) for u in b.units]
     assert actual == [("KHOI_VAN", Role.LEAD), ("UBND", Role.LEAD), ("MTTQ", Role.SUPPORT)]
-    assert (b.phase, b.level, b.deadline_seq, b.extensions_used) == (
+    assert (b.status, b.level, b.deadline_seq, b.extensions_used) == (
         ItemStatus.IN_PROGRESS,
         0,
         0,
@@ -104,7 +105,7 @@ def test_snapshot_and_resume_round_trip() -> None:
     """What continue-as-new carries gives back the same book."""
     b = received(book(), "KHOI_VAN")
     b.escalations.append(Escalation(level=1, at=DUE, seq=0))
-    b.fired.add("receipt-remind")
+    b.mark_fired(TimerKey(TimerKind.RECEIPT_REMIND))
     b.pending_extension = ExtensionRequest(
         unit="KHOI_VAN", new_due=DUE + WEEK, reason="chờ số liệu", at=DUE
     )
@@ -117,45 +118,45 @@ def test_snapshot_and_resume_round_trip() -> None:
 def test_status_is_not_received_while_a_lead_has_not_acknowledged() -> None:
     b = book(lead=["KHOI_VAN", "UBND"])
     received(b, "KHOI_VAN")
-    assert b.status(T0) == ItemStatus.NOT_RECEIVED
+    assert b.shown_status(T0) == ItemStatus.NOT_RECEIVED
 
 
 def test_unacknowledged_support_does_not_make_the_item_not_received() -> None:
     b = received(book(), "KHOI_VAN")
-    assert b.status(T0) == ItemStatus.IN_PROGRESS
+    assert b.shown_status(T0) == ItemStatus.IN_PROGRESS
 
 
 def test_status_without_a_receipt_deadline_never_shows_not_received() -> None:
     """Items started before receipt tracking (no receipt_remind_at) are simply in progress."""
-    assert book(receipt_remind_at=None, receipt_escalate_at=None).status(T0) == (
+    assert book(receipt_remind_at=None, receipt_escalate_at=None).shown_status(T0) == (
         ItemStatus.IN_PROGRESS
     )
 
 
 def test_status_is_due_soon_from_due_soon_at() -> None:
     b = received(book(), "KHOI_VAN")
-    assert b.status(DUE - 3 * DAY - timedelta(seconds=1)) == ItemStatus.IN_PROGRESS
-    assert b.status(DUE - 3 * DAY) == ItemStatus.DUE_SOON
-    assert b.status(DUE) == ItemStatus.DUE_SOON
+    assert b.shown_status(DUE - 3 * DAY - timedelta(seconds=1)) == ItemStatus.IN_PROGRESS
+    assert b.shown_status(DUE - 3 * DAY) == ItemStatus.DUE_SOON
+    assert b.shown_status(DUE) == ItemStatus.DUE_SOON
 
 
 def test_not_received_takes_precedence_over_due_soon() -> None:
-    assert book().status(DUE - DAY) == ItemStatus.NOT_RECEIVED
+    assert book().shown_status(DUE - DAY) == ItemStatus.NOT_RECEIVED
 
 
 def test_status_is_overdue_after_due_even_when_not_received() -> None:
-    assert book().status(DUE + timedelta(seconds=1)) == ItemStatus.OVERDUE
+    assert book().shown_status(DUE + timedelta(seconds=1)) == ItemStatus.OVERDUE
 
 
 def test_refused_lead_takes_precedence_over_overdue() -> None:
     b = set_unit(book(), "KHOI_VAN", refused_at=T0, refusal_reason="không đúng chức năng")
-    assert b.status(T0) == ItemStatus.REFUSED
-    assert b.status(AFTER_DUE) == ItemStatus.REFUSED
+    assert b.shown_status(T0) == ItemStatus.REFUSED
+    assert b.shown_status(AFTER_DUE) == ItemStatus.REFUSED
 
 
 def test_refused_support_does_not_make_the_item_refused() -> None:
     b = set_unit(received(book(), "KHOI_VAN"), "MTTQ", refused_at=T0, refusal_reason="lý do")
-    assert b.status(T0) == ItemStatus.IN_PROGRESS
+    assert b.shown_status(T0) == ItemStatus.IN_PROGRESS
 
 
 @pytest.mark.parametrize(
@@ -170,8 +171,8 @@ def test_refused_support_does_not_make_the_item_refused() -> None:
 def test_decided_phases_are_shown_as_they_are(phase: ItemStatus) -> None:
     """Neither the clock nor a refusal changes a phase the workflow has decided."""
     b = set_unit(book(), "KHOI_VAN", refused_at=T0)
-    b.phase = phase
-    assert b.status(AFTER_DUE) == phase
+    b.status = phase
+    assert b.shown_status(AFTER_DUE) == phase
 
 
 # -- escalation timing ------------------------------------------------------------------------
@@ -225,7 +226,7 @@ def test_may_escalate_only_while_open() -> None:
     b = book()
     allowed = {}
     for phase in ItemStatus:
-        b.phase = phase
+        b.status = phase
         allowed[phase] = b.may_escalate()
     assert {p for p, ok in allowed.items() if ok} == {ItemStatus.IN_PROGRESS, ItemStatus.OVERDUE}
 
@@ -236,9 +237,9 @@ def test_may_escalate_only_while_open() -> None:
 def test_next_instant_walks_receipt_reminder_escalation() -> None:
     b = book()
     assert b.next_instant(T0) == T0 + DAY
-    b.fired.add("receipt-remind")
+    b.mark_fired(TimerKey(TimerKind.RECEIPT_REMIND))
     assert b.next_instant(T0) == T0 + 2 * DAY
-    b.fired.add("receipt-escalate")
+    b.mark_fired(TimerKey(TimerKind.RECEIPT_ESCALATE))
     assert b.next_instant(T0) == DUE - 3 * DAY
     b.reminded = True
     assert b.next_instant(T0) == DUE
@@ -248,10 +249,10 @@ def test_next_instant_walks_receipt_reminder_escalation() -> None:
 
 def test_next_instant_includes_the_support_reminder_of_the_deadline_in_force() -> None:
     b = book(support_due=DUE - 2 * DAY, support_remind_at=DUE - 5 * DAY)
-    b.fired |= {"receipt-remind", "receipt-escalate"}
+    b.fired += ["receipt-remind", "receipt-escalate"]
     assert b.next_instant(T0) == DUE - 5 * DAY
-    assert ("support-remind:0", DUE - 5 * DAY) in b.timed_keys()
-    b.fired.add("support-remind:0")
+    assert (TimerKey(TimerKind.SUPPORT_REMIND, 0), DUE - 5 * DAY) in b.timed_keys()
+    b.mark_fired(TimerKey(TimerKind.SUPPORT_REMIND, 0))
     assert b.next_instant(T0) == DUE - 3 * DAY
     b.deadline_seq = 1
     assert b.next_instant(T0) == DUE - 5 * DAY  # a moved deadline re-arms it under a new key
@@ -259,7 +260,7 @@ def test_next_instant_includes_the_support_reminder_of_the_deadline_in_force() -
 
 def test_next_instant_includes_a_pending_explanation_due() -> None:
     b = overdue_with_explanation()
-    b.fired |= {"receipt-remind", "receipt-escalate"}
+    b.fired += ["receipt-remind", "receipt-escalate"]
     b.reminded = True
     b.escalations.append(Escalation(level=1, at=DUE))
     assert b.next_instant(T0) == DUE + 3 * DAY
@@ -277,15 +278,15 @@ def test_next_instant_while_awaiting_review_past_due_is_the_idle_check() -> None
     """Awaiting review the item does not escalate, so a passed escalation instant is no wake-up
     (it once was, and the workflow woke every second)."""
     b = received(book(), "KHOI_VAN")
-    b.fired |= {"receipt-remind", "receipt-escalate"}
+    b.fired += ["receipt-remind", "receipt-escalate"]
     b.reminded = True
-    b.phase, b.submitted_at = ItemStatus.AWAITING_REVIEW, DUE - DAY
+    b.status, b.submitted_at = ItemStatus.AWAITING_REVIEW, DUE - DAY
     assert b.next_instant(DUE + DAY) == DUE + DAY + IDLE_CHECK
 
 
 def test_next_instant_is_never_later_than_the_idle_check() -> None:
     b = book()
-    b.fired |= {"receipt-remind", "receipt-escalate"}
+    b.fired += ["receipt-remind", "receipt-escalate"]
     b.reminded = True
     assert b.next_instant(T0) == DUE
     assert b.next_instant(DUE - IDLE_CHECK - DAY) == DUE - DAY
@@ -311,32 +312,38 @@ def test_report_problem_rejects(
 ) -> None:
     b = book()
     if "phase" in setup:
-        b.phase = setup.pop("phase")
+        b.status = setup.pop("phase")
     set_unit(b, "KHOI_VAN", **setup)
-    check(b.report_problem(ReportInput.model_validate(report)), message)
+    check(rules.report_problem(b, ReportInput.model_validate(report)), message)
 
 
 def test_report_problem_accepts_progress_from_an_assigned_unit() -> None:
     b = set_unit(book(), "KHOI_VAN", progress=40)
-    assert b.report_problem(ReportInput(unit="KHOI_VAN", progress=40)) is None
-    assert b.report_problem(ReportInput(unit="MTTQ", done=True)) is None
+    assert rules.report_problem(b, ReportInput(unit="KHOI_VAN", progress=40)) is None
+    assert rules.report_problem(b, ReportInput(unit="MTTQ", done=True)) is None
 
 
 def test_ack_problem() -> None:
     b = book()
-    assert b.ack_problem(AckInput(unit="MTTQ")) is None
+    assert rules.ack_problem(b, AckInput(unit="MTTQ")) is None
     assert (
-        b.ack_problem(AckInput(unit="UBND")) == "unit 'UBND' is not assigned to item 1 of 01-CT/ĐU"
+        rules.ack_problem(b, AckInput(unit="UBND"))
+        == "unit 'UBND' is not assigned to item 1 of 01-CT/ĐU"
     )
-    b.phase = ItemStatus.COMPLETED_LATE
-    assert b.ack_problem(AckInput(unit="MTTQ")) == "item 1 of 01-CT/ĐU is closed (completed_late)"
+    b.status = ItemStatus.COMPLETED_LATE
+    assert (
+        rules.ack_problem(b, AckInput(unit="MTTQ"))
+        == "item 1 of 01-CT/ĐU is closed (completed_late)"
+    )
 
 
 # -- refusal ----------------------------------------------------------------------------------
 
 
 def test_refuse_problem_accepts_an_assigned_unit_with_a_reason() -> None:
-    assert book().refuse_problem(RefuseInput(unit="KHOI_VAN", reason="sai chức năng")) is None
+    assert (
+        rules.refuse_problem(book(), RefuseInput(unit="KHOI_VAN", reason="sai chức năng")) is None
+    )
 
 
 @pytest.mark.parametrize(
@@ -353,7 +360,7 @@ def test_refuse_problem_accepts_an_assigned_unit_with_a_reason() -> None:
 )
 def test_refuse_problem_rejects(update: dict[str, Any], unit: str, message: str) -> None:
     b = set_unit(book(), "KHOI_VAN", **update)
-    check(b.refuse_problem(RefuseInput(unit=unit, reason="lý do")), message)
+    check(rules.refuse_problem(b, RefuseInput(unit=unit, reason="lý do")), message)
 
 
 def test_refusal_reason_is_mandatory() -> None:
@@ -380,13 +387,13 @@ def refused_book() -> Book:
 )
 def test_refusal_decision_problem(decision: dict[str, Any], message: str | None) -> None:
     inp = RefusalDecisionInput.model_validate({"actor": COMMITTEE, "unit": "KHOI_VAN"} | decision)
-    check(refused_book().refusal_decision_problem(inp), message)
+    check(rules.refusal_decision_problem(refused_book(), inp), message)
 
 
 def test_committee_refusal_decision_message_names_who_may_decide() -> None:
     inp = RefusalDecisionInput(actor="UBND", unit="KHOI_VAN", decision="overrule")
     expected = "only the committee (DANG_UY) may decide on a refusal; 'UBND' may not"
-    assert refused_book().refusal_decision_problem(inp) == expected
+    assert rules.refusal_decision_problem(refused_book(), inp) == expected
 
 
 # -- extension --------------------------------------------------------------------------------
@@ -397,12 +404,12 @@ def ext(unit: str = "KHOI_VAN", new_due: datetime = DUE + WEEK) -> ExtensionRequ
 
 
 def test_extension_request_from_a_lead_for_a_later_date_is_accepted() -> None:
-    assert book().extension_request_problem(ext(), T0) is None
-    assert book().extension_request_problem(ext(new_due=AFTER_DUE + DAY), AFTER_DUE) is None
+    assert rules.extension_request_problem(book(), ext(), T0) is None
+    assert rules.extension_request_problem(book(), ext(new_due=AFTER_DUE + DAY), AFTER_DUE) is None
 
 
 def test_support_unit_may_not_request_an_extension() -> None:
-    problem = book().extension_request_problem(ext(unit="MTTQ"), T0)
+    problem = rules.extension_request_problem(book(), ext(unit="MTTQ"), T0)
     expected = "only a lead unit (chủ trì) of item 1 of 01-CT/ĐU may do this; 'MTTQ' supports"
     assert problem == expected
 
@@ -414,11 +421,13 @@ def test_extension_request_limited_to_max_extensions() -> None:
         "item 1 of 01-CT/ĐU has had 2 extension(s), the most allowed (2);"
         " no further request is accepted"
     )
-    assert b.extension_request_problem(ext(), T0) == expected
+    assert rules.extension_request_problem(b, ext(), T0) == expected
 
 
 def test_no_extension_when_max_extensions_is_zero() -> None:
-    check(book(max_extensions=0).extension_request_problem(ext(), T0), "the most allowed (0)")
+    check(
+        rules.extension_request_problem(book(max_extensions=0), ext(), T0), "the most allowed (0)"
+    )
 
 
 @pytest.mark.parametrize(
@@ -432,23 +441,26 @@ def test_no_extension_when_max_extensions_is_zero() -> None:
 def test_extension_request_date_must_be_later_and_in_the_future(
     new_due: datetime, now: datetime, message: str
 ) -> None:
-    assert book().extension_request_problem(ext(new_due=new_due), now) == message
+    assert rules.extension_request_problem(book(), ext(new_due=new_due), now) == message
 
 
 def test_second_extension_request_while_one_is_pending_is_rejected() -> None:
     b = book()
     b.pending_extension = ExtensionRequest(unit="KHOI_VAN", new_due=DUE + WEEK, reason="r", at=T0)
-    assert b.extension_request_problem(ext(), T0) == (
+    assert rules.extension_request_problem(b, ext(), T0) == (
         "an extension request by KHOI_VAN is already pending"
     )
 
 
 def test_no_extension_request_while_awaiting_review_or_closed() -> None:
     b = book()
-    b.phase = ItemStatus.AWAITING_REVIEW
-    check(b.extension_request_problem(ext(), T0), "awaits review; no extension can be requested")
-    b.phase = ItemStatus.RECALLED
-    check(b.extension_request_problem(ext(), T0), "is closed (recalled)")
+    b.status = ItemStatus.AWAITING_REVIEW
+    check(
+        rules.extension_request_problem(b, ext(), T0),
+        "awaits review; no extension can be requested",
+    )
+    b.status = ItemStatus.RECALLED
+    check(rules.extension_request_problem(b, ext(), T0), "is closed (recalled)")
 
 
 def pending_book() -> Book:
@@ -476,13 +488,13 @@ def test_extension_decision_problem(
     decision: dict[str, Any], now: datetime, message: str | None
 ) -> None:
     inp = ExtensionDecisionInput.model_validate({"actor": COMMITTEE} | decision)
-    check(pending_book().extension_decision_problem(inp, now), message)
+    check(rules.extension_decision_problem(pending_book(), inp, now), message)
 
 
 def test_extension_decision_without_a_pending_request_is_rejected() -> None:
     inp = ExtensionDecisionInput(actor=COMMITTEE, approve=True)
     expected = "no extension request is pending on item 1 of 01-CT/ĐU"
-    assert book().extension_decision_problem(inp, T0) == expected
+    assert rules.extension_decision_problem(book(), inp, T0) == expected
 
 
 # -- reassignment and recall ------------------------------------------------------------------
@@ -490,11 +502,11 @@ def test_extension_decision_without_a_pending_request_is_rejected() -> None:
 
 def test_reassigned_keeps_what_is_not_given() -> None:
     b = book(lead=["KHOI_VAN", "UBND"], support=["MTTQ"])
-    assert b.reassigned(ReassignInput(actor=COMMITTEE, lead=["UBND"], reason="r")) == (
+    assert rules.reassigned(b, ReassignInput(actor=COMMITTEE, lead=["UBND"], reason="r")) == (
         ["UBND"],
         ["MTTQ"],
     )
-    assert b.reassigned(ReassignInput(actor=COMMITTEE, support=[], reason="r")) == (
+    assert rules.reassigned(b, ReassignInput(actor=COMMITTEE, support=[], reason="r")) == (
         ["KHOI_VAN", "UBND"],
         [],
     )
@@ -513,17 +525,17 @@ def test_reassigned_keeps_what_is_not_given() -> None:
 )
 def test_reassign_problem(change: dict[str, Any], message: str | None) -> None:
     inp = ReassignInput.model_validate({"actor": COMMITTEE, "reason": "điều chỉnh"} | change)
-    check(book().reassign_problem(inp), message)
+    check(rules.reassign_problem(book(), inp), message)
 
 
 def test_recall_problem() -> None:
     b = book()
-    assert b.recall_problem(RecallInput(actor=COMMITTEE, reason="không còn phù hợp")) is None
-    assert b.recall_problem(RecallInput(actor="UBND", reason="r")) == (
+    assert rules.recall_problem(b, RecallInput(actor=COMMITTEE, reason="không còn phù hợp")) is None
+    assert rules.recall_problem(b, RecallInput(actor="UBND", reason="r")) == (
         "only the committee (DANG_UY) may recall an item; 'UBND' may not"
     )
-    b.phase = ItemStatus.RECALLED
-    assert b.recall_problem(RecallInput(actor=COMMITTEE, reason="r")) == (
+    b.status = ItemStatus.RECALLED
+    assert rules.recall_problem(b, RecallInput(actor=COMMITTEE, reason="r")) == (
         "item 1 of 01-CT/ĐU is closed (recalled)"
     )
 
@@ -533,7 +545,7 @@ def test_recall_problem() -> None:
 
 def awaiting_review() -> Book:
     b = book(review=True)
-    b.phase, b.submitted_at = ItemStatus.AWAITING_REVIEW, DUE - DAY
+    b.status, b.submitted_at = ItemStatus.AWAITING_REVIEW, DUE - DAY
     return b
 
 
@@ -553,11 +565,13 @@ def awaiting_review() -> Book:
 )
 def test_review_problem(review: dict[str, Any], message: str | None) -> None:
     inp = ReviewInput.model_validate({"actor": COMMITTEE} | review)
-    check(awaiting_review().review_problem(inp, T0 + DAY), message)
+    check(rules.review_problem(awaiting_review(), inp, T0 + DAY), message)
 
 
 def test_review_of_an_item_not_awaiting_review_is_rejected() -> None:
-    problem = book(review=True).review_problem(ReviewInput(actor=COMMITTEE, accepted=True), T0)
+    problem = rules.review_problem(
+        book(review=True), ReviewInput(actor=COMMITTEE, accepted=True), T0
+    )
     assert problem == "item 1 of 01-CT/ĐU is not awaiting review (in_progress)"
 
 
@@ -570,8 +584,8 @@ def explain_request(due: datetime = AFTER_DUE + 2 * DAY, actor: str = COMMITTEE)
 
 def test_explanation_is_requested_only_of_an_overdue_item() -> None:
     b = book()
-    assert b.explanation_request_problem(explain_request(), AFTER_DUE) is None
-    assert b.explanation_request_problem(explain_request(), DUE) == (
+    assert rules.explanation_request_problem(b, explain_request(), AFTER_DUE) is None
+    assert rules.explanation_request_problem(b, explain_request(), DUE) == (
         "item 1 of 01-CT/ĐU is not overdue; an explanation is asked of overdue items"
     )
 
@@ -584,19 +598,19 @@ def test_explanation_is_requested_only_of_an_overdue_item() -> None:
     ],
 )
 def test_explanation_request_problem_rejects(request_: Any, message: str) -> None:
-    check(book().explanation_request_problem(request_, AFTER_DUE), message)
+    check(rules.explanation_request_problem(book(), request_, AFTER_DUE), message)
 
 
 def test_explanation_request_while_one_is_pending_is_rejected_but_allowed_after_a_decision() -> (
     None
 ):
     b = overdue_with_explanation()
-    assert b.explanation_request_problem(explain_request(), AFTER_DUE) == (
+    assert rules.explanation_request_problem(b, explain_request(), AFTER_DUE) == (
         "an explanation is already pending on item 1 of 01-CT/ĐU"
     )
     assert b.explanation is not None
     b.explanation = b.explanation.model_copy(update={"decision": "note"})
-    assert b.explanation_request_problem(explain_request(), AFTER_DUE) is None
+    assert rules.explanation_request_problem(b, explain_request(), AFTER_DUE) is None
 
 
 @pytest.mark.parametrize(
@@ -615,7 +629,7 @@ def test_explanation_request_while_one_is_pending_is_rejected_but_allowed_after_
     ],
 )
 def test_explanation_problem(b: Book, unit: str, message: str | None) -> None:
-    check(b.explanation_problem(ExplanationInput(unit=unit, text="vướng mặt bằng")), message)
+    check(rules.explanation_problem(b, ExplanationInput(unit=unit, text="vướng mặt bằng")), message)
 
 
 @pytest.mark.parametrize(
@@ -634,19 +648,19 @@ def test_explanation_problem(b: Book, unit: str, message: str | None) -> None:
 )
 def test_explanation_decision_problem(decision: dict[str, Any], message: str | None) -> None:
     inp = ExplanationDecisionInput.model_validate({"actor": COMMITTEE} | decision)
-    check(overdue_with_explanation().explanation_decision_problem(inp, AFTER_DUE), message)
+    check(rules.explanation_decision_problem(overdue_with_explanation(), inp, AFTER_DUE), message)
 
 
 def test_explanation_decision_without_a_pending_explanation_is_rejected() -> None:
     inp = ExplanationDecisionInput(actor=COMMITTEE, decision="note")
     expected = "no explanation is pending a decision on item 1 of 01-CT/ĐU"
-    assert book().explanation_decision_problem(inp, AFTER_DUE) == expected
+    assert rules.explanation_decision_problem(book(), inp, AFTER_DUE) == expected
     decided = overdue_with_explanation(decision="note")
-    assert decided.explanation_decision_problem(inp, AFTER_DUE) == expected
+    assert rules.explanation_decision_problem(decided, inp, AFTER_DUE) == expected
 
 
 def test_explanation_reassign_is_checked_like_a_reassignment() -> None:
     """Naming a support unit as the new lead would leave it support and the item without a lead."""
     inp = ExplanationDecisionInput(actor=COMMITTEE, decision="reassign", lead=["MTTQ"])
-    problem = overdue_with_explanation().explanation_decision_problem(inp, AFTER_DUE)
+    problem = rules.explanation_decision_problem(overdue_with_explanation(), inp, AFTER_DUE)
     assert problem == "unit(s) MTTQ cannot be both lead and support"

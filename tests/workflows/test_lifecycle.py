@@ -224,7 +224,8 @@ async def test_refusal_then_overrule_keeps_the_assignment(scenario: Scenario) ->
     lead = state.unit("KHOI_VAN")
     assert lead is not None
     assert (lead.role, lead.refused_at, lead.refusal_reason) == (Role.LEAD, None, None)
-    assert state.status == ItemStatus.NOT_RECEIVED  # it must still acknowledge
+    # The refusal itself was proof of receipt: nothing is left to acknowledge.
+    assert state.status == ItemStatus.IN_PROGRESS
     assert [u for u, _ in scenario.notified("refusal_overruled")] == ["KHOI_VAN"]
     kept = scenario.assignments()["KHOI_VAN"]
     assert (kept.refused_at, kept.refusal_reason, kept.active) == (None, None, True)

@@ -16,7 +16,7 @@ import dondoc.workflows
 from dondoc.client import data_converter
 from dondoc.worker import WORKFLOWS
 from dondoc.workflows.directive import ITEMS_BY_ACTIVITY
-from dondoc.workflows.item import LEAN_COMPLETION, TELL_WITH_RECORD
+from dondoc.workflows.item_v1 import LEAN_COMPLETION, TELL_WITH_RECORD
 
 HISTORIES = sorted((Path(__file__).parents[1] / "histories").glob("*.json"))
 WORKFLOW_CODE = Path(dondoc.workflows.__file__).parent

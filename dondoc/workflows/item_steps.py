@@ -1,0 +1,347 @@
+"""The decisions the item workflow's handlers and timers make, pure: what changes in the item's
+state, what is recorded and whom it tells. The workflow carries the results out (activities);
+nothing here awaits, so every decision is testable without Temporal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from dondoc.schemas.actions import AssignmentChange
+from dondoc.schemas.lifecycle import (
+    ActionKind,
+    DeadlineChange,
+    Explanation,
+    ExplanationInput,
+    ExplanationRequestInput,
+    ExtensionRequest,
+    ExtensionRequestInput,
+    ReassignInput,
+    RefusalDecisionInput,
+    RefuseInput,
+)
+from dondoc.schemas.messages import (
+    Escalation,
+    ItemStatus,
+    ReportInput,
+    ReportResult,
+    Role,
+    Schedule,
+    UnitProgress,
+)
+from dondoc.workflows.item_rules import reassigned
+from dondoc.workflows.item_state import Book, TimerKey, TimerKind
+
+SYSTEM = "dondoc"  # the actor of what the clock does
+
+
+@dataclass(frozen=True)
+class Remind:
+    """Remind these units; `kind` names the deadline (`due`, `due-1`, `milestone-0`, …)."""
+
+    units: list[str]
+    kind: str
+
+
+@dataclass(frozen=True)
+class Act:
+    """Record one action in the item's log and the database, and notify `notify`."""
+
+    kind: ActionKind
+    actor: str
+    unit: str | None = None
+    reason: str | None = None
+    notify: list[str] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)
+    key: str | None = None  # a timer's key; else the action's position in the log
+    changes: dict[str, Any] = field(default_factory=dict)  # RecordActionInput's other fields
+
+
+Step = Remind | Act
+
+
+# -- reports and receipt -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportStep:
+    result: ReportResult
+    first_receipt: bool  # the report is also the unit's receipt
+    submitted_for_review: bool
+
+
+def apply_report(b: Book, inp: ReportInput, now: datetime, report_id: str) -> ReportStep:
+    """A unit's report (already checked): its progress, and the item's close or submission."""
+    before = b.get(inp.unit)
+    b.set_unit(
+        inp.unit,
+        progress=inp.progress,
+        done=inp.is_done,
+        last_report_at=now,
+        received_at=before.received_at or now,
+    )
+    submitted = all(u.done for u in b.leads())
+    if submitted and b.spec.review:
+        b.status, b.submitted_at = ItemStatus.AWAITING_REVIEW, now
+    elif submitted:
+        b.completed_at = now
+        on_time = now <= b.spec.due
+        b.status = ItemStatus.COMPLETED_ON_TIME if on_time else ItemStatus.COMPLETED_LATE
+    result = ReportResult(
+        report_id=report_id,
+        unit=inp.unit,
+        progress=inp.progress,
+        done=inp.is_done,
+        item_status=b.status,
+    )
+    b.seen_reports[report_id] = result
+    return ReportStep(
+        result=result,
+        first_receipt=before.received_at is None,
+        submitted_for_review=b.status == ItemStatus.AWAITING_REVIEW,
+    )
+
+
+def receive(b: Book, unit: str, now: datetime) -> list[AssignmentChange]:
+    """The unit's receipt (tiếp nhận), if it had not yet acknowledged: the change to record."""
+    if b.get(unit).received_at is not None:
+        return []
+    b.set_unit(unit, received_at=now)
+    return [AssignmentChange(unit=unit, received_at=now)]
+
+
+def refuse(b: Book, inp: RefuseInput, now: datetime) -> Act:
+    b.set_unit(inp.unit, refused_at=now, refusal_reason=inp.reason)
+    change = AssignmentChange(unit=inp.unit, refused=True, refusal_reason=inp.reason)
+    return Act(
+        ActionKind.REFUSAL,
+        inp.unit,
+        unit=inp.unit,
+        reason=inp.reason,
+        notify=[b.spec.committee],
+        changes={"assignments": [change]},
+    )
+
+
+def overrule_refusal(b: Book, inp: RefusalDecisionInput) -> Act:
+    b.set_unit(inp.unit, refused_at=None, refusal_reason=None)
+    return Act(
+        ActionKind.REFUSAL_OVERRULED,
+        inp.actor,
+        unit=inp.unit,
+        reason=inp.reason,
+        notify=[inp.unit],
+        changes={"assignments": [AssignmentChange(unit=inp.unit, refused=False)]},
+    )
+
+
+def refusal_reassignment(b: Book, inp: RefusalDecisionInput) -> ReassignInput:
+    """The refusing unit's role given to `new_unit`, every other unit kept as it is."""
+    assert inp.new_unit is not None
+    swap = {inp.unit: inp.new_unit}
+    return ReassignInput(
+        actor=inp.actor,
+        lead=[swap.get(u.code, u.code) for u in b.leads()],
+        support=[swap.get(u.code, u.code) for u in b.supports()],
+        reason=inp.reason or f"{inp.unit} từ chối",
+    )
+
+
+def reassign(b: Book, inp: ReassignInput) -> Act:
+    """The new set of units: kept ones keep their progress; removed and added ones are told."""
+    lead, support = reassigned(b, inp)
+    roles = dict.fromkeys(lead, Role.LEAD) | dict.fromkeys(support, Role.SUPPORT)
+    removed = [c for c in b.codes() if c not in roles]
+    added = [c for c in roles if b.unit(c) is None]
+    changes = [AssignmentChange(unit=c, remove=True) for c in removed]
+    changes += [AssignmentChange(unit=c, add_as=r) for c, r in roles.items() if c not in removed]
+    units: list[UnitProgress] = []
+    for code, role in roles.items():
+        kept = b.unit(code)
+        units.append(
+            kept.model_copy(update={"role": role, "refused_at": None, "refusal_reason": None})
+            if kept
+            else UnitProgress(code=code, role=role)
+        )
+    b.units = units
+    told = [f"thôi giao {c}" for c in removed] + [f"giao {c}" for c in added]
+    return Act(
+        ActionKind.REASSIGNED,
+        inp.actor,
+        reason=inp.reason,
+        notify=removed + added,
+        data={"changes": "; ".join(told) or "đổi vai trò", "lead": lead, "support": support},
+        changes={"assignments": changes},
+    )
+
+
+# -- deadlines -----------------------------------------------------------------------------------
+
+
+def request_extension(b: Book, inp: ExtensionRequestInput, now: datetime) -> Act:
+    b.pending_extension = ExtensionRequest(
+        unit=inp.unit, new_due=inp.new_due, reason=inp.reason, at=now
+    )
+    return Act(
+        ActionKind.EXTENSION_REQUESTED,
+        inp.unit,
+        unit=inp.unit,
+        reason=inp.reason,
+        notify=[b.spec.committee],
+        data={"new_due": inp.new_due.isoformat()},
+    )
+
+
+def move_deadline(
+    b: Book,
+    due: datetime,
+    schedule: Schedule,
+    kind: ActionKind,
+    actor: str,
+    reason: str | None,
+    now: datetime,
+) -> Act:
+    """The deadline moved (extension, returned review, decision): every timer re-armed from it."""
+    b.deadline_seq += 1
+    b.spec = b.spec.with_schedule(schedule)
+    b.deadlines.append(DeadlineChange(seq=b.deadline_seq, due=due, at=now, reason=reason or ""))
+    b.reminded = False
+    if b.status == ItemStatus.OVERDUE:
+        b.status = ItemStatus.IN_PROGRESS
+    return Act(
+        kind,
+        actor,
+        reason=reason,
+        notify=b.codes(),
+        data={"new_due": due.isoformat()},
+        changes={
+            "schedule": schedule,
+            "deadline_seq": b.deadline_seq,
+            "extensions_used": b.extensions_used,
+            "status": b.status,
+        },
+    )
+
+
+def request_explanation(b: Book, inp: ExplanationRequestInput, now: datetime) -> Act:
+    b.explanation = Explanation(requested_at=now, due=inp.due, reason=inp.reason)
+    return Act(
+        ActionKind.EXPLANATION_REQUESTED,
+        inp.actor,
+        reason=inp.reason,
+        notify=[u.code for u in b.leads()],
+        data={"due": inp.due.isoformat()},
+    )
+
+
+def explain(b: Book, inp: ExplanationInput) -> Act:
+    assert b.explanation is not None
+    answers = {**b.explanation.answers, inp.unit: inp.text}
+    b.explanation = b.explanation.model_copy(update={"answers": answers})
+    return Act(
+        ActionKind.EXPLANATION_ANSWERED,
+        inp.unit,
+        unit=inp.unit,
+        reason=inp.text,
+        notify=[b.spec.committee],
+    )
+
+
+# -- the clock -----------------------------------------------------------------------------------
+
+
+def reminder_due(b: Book, now: datetime) -> Remind | None:
+    """At `remind_at`, once: the units not done (support units with their own deadline aside)."""
+    if b.reminded or now < b.spec.remind_at:
+        return None
+    b.reminded = True
+    own_support_deadline = b.spec.support_remind_at is not None
+    pending = [
+        u.code
+        for u in b.units
+        if not u.done and not (own_support_deadline and u.role == Role.SUPPORT)
+    ]
+    if not pending or now >= b.spec.due:
+        return None
+    return Remind(pending, "due" if b.deadline_seq == 0 else f"due-{b.deadline_seq}")
+
+
+def escalation_due(b: Book, now: datetime) -> Escalation | None:
+    """The escalation the clock has reached (after downtime: the level reached, once)."""
+    if not b.may_escalate() or now < b.escalation_at(b.level + 1):
+        return None
+    return Escalation(level=b.escalation_level_due(now), at=now, seq=b.deadline_seq)
+
+
+def timers_due(b: Book, now: datetime) -> list[TimerKey]:
+    return [key for key, at in b.timed_keys() if not b.has_fired(key) and now >= at]
+
+
+def timer_steps(b: Book, key: TimerKey, now: datetime) -> list[Step]:
+    """What a lifecycle timer does when it fires (nothing, if nobody is left to tell)."""
+    kind, text = key.kind, str(key)
+    if kind == TimerKind.SUPPORT_REMIND:
+        pending = [u.code for u in b.supports() if not u.done]
+        return [Remind(pending, f"support-{b.deadline_seq}")] if pending else []
+    if kind in (TimerKind.RECEIPT_REMIND, TimerKind.RECEIPT_ESCALATE):
+        pending = [u.code for u in b.units if u.received_at is None and not u.refused_at]
+        if not pending:
+            return []
+        escalate = kind == TimerKind.RECEIPT_ESCALATE
+        return [
+            Act(
+                ActionKind.RECEIPT_ESCALATION if escalate else ActionKind.RECEIPT_REMINDER,
+                SYSTEM,
+                notify=[b.spec.committee] if escalate else pending,
+                data={"units": ", ".join(pending)},
+                key=text,
+            )
+        ]
+    if kind in (TimerKind.MILESTONE_REMIND, TimerKind.MILESTONE):
+        return _milestone(b, key, now)
+    if kind in (TimerKind.PERIOD_CUTOFF, TimerKind.PERIOD_DUE):
+        return _period(b, key)
+    assert kind == TimerKind.EXPLAIN_OVERDUE
+    assert b.explanation is not None
+    missing = [u.code for u in b.leads() if u.code not in b.explanation.answers]
+    if not missing:
+        return []
+    b.explanation = b.explanation.model_copy(update={"overdue_notified": True})
+    data = {"due": b.explanation.due.isoformat(), "units": ", ".join(missing)}
+    return [
+        Act(ActionKind.EXPLANATION_OVERDUE, SYSTEM, notify=[b.spec.committee], data=data, key=text)
+    ]
+
+
+def _milestone(b: Book, key: TimerKey, now: datetime) -> list[Step]:
+    assert key.n is not None
+    m = b.spec.milestones[key.n]
+    if key.kind == TimerKind.MILESTONE_REMIND:
+        pending = [u.code for u in b.units if not u.done]
+        return [Remind(pending, f"milestone-{key.n}")] if pending and now < m.due else []
+    data = {"title": m.title, "due": m.due.isoformat(), "progress": b.progress_summary()}
+    return [
+        Act(
+            ActionKind.MILESTONE_REACHED, SYSTEM, notify=[b.spec.committee], data=data, key=str(key)
+        )
+    ]
+
+
+def _period(b: Book, key: TimerKey) -> list[Step]:
+    """At the cut-off, remind leads with no report this period; at the due, escalate."""
+    n = key.n
+    assert n is not None
+    period = next(p for p in b.spec.periods if p.n == n)
+    missing = b.missing_period_report(n)
+    if key.kind == TimerKind.PERIOD_CUTOFF:
+        steps: list[Step] = [Remind(missing, f"period-{n}")] if missing else []
+        data = {"period": n, "progress": b.progress_summary()}
+        return [*steps, Act(ActionKind.PERIOD_CUTOFF, SYSTEM, data=data, key=str(key))]
+    if not missing:
+        return []
+    data = {"period": n, "due": period.due.isoformat(), "units": ", ".join(missing)}
+    return [
+        Act(ActionKind.PERIOD_MISSED, SYSTEM, notify=[b.spec.committee], data=data, key=str(key))
+    ]
