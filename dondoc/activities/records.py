@@ -6,13 +6,14 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import structlog
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, exists, func, literal, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from dondoc.activities.notify import Message, Notifier
 from dondoc.db.models import (
+    Action,
     Assignment,
     Directive,
     Escalation,
@@ -26,6 +27,7 @@ from dondoc.db.session import SessionFactory
 from dondoc.db.upsert import insert_ignore
 from dondoc.labels import ITEM_STATUS_VN, ROLE_VN
 from dondoc.schemas.dates import format_vn
+from dondoc.schemas.lifecycle import ActionKind
 from dondoc.schemas.messages import ItemSpec, ItemStatus
 from dondoc.schemas.records import (
     ItemPage,
@@ -150,18 +152,7 @@ class RecordActivities:
                 ],
             )
             if inserted:
-                # A first report is also the unit's receipt (if it had not acknowledged).
-                received = {"received_at": func.coalesce(Assignment.received_at, inp.at)}
-                s.execute(
-                    update(Assignment)
-                    .where(Assignment.item_id == item.id, Assignment.unit_code == inp.unit)
-                    .values(
-                        progress=inp.progress,
-                        done=inp.done,
-                        last_report_at=inp.at,
-                        **(received if inp.received else {}),
-                    )
-                )
+                _move_progress(s, item, inp)
             if inp.closes is not None:
                 rows = self._set_status(s, item, directive, inp.closes, inp.at)
         self.notifier.deliver(rows)
@@ -271,6 +262,44 @@ class RecordActivities:
             directive.status = inp.status.value
             if inp.status == "completed":
                 directive.completed_at = inp.at
+
+
+def _move_progress(s: Session, item: Item, inp: RecordReportInput) -> None:
+    """The unit's recorded progress follows its reports in the workflow's order, whatever order
+    they reach the database in (retries after an outage reorder them).
+
+    For one unit the workflow's order is (instant, progress, done): reports of later activations
+    have later instants, and within one activation (one instant) progress only rises and done
+    only turns on. A report older than what is recorded leaves the row alone. One conditional
+    UPDATE, so two such writes racing on PostgreSQL are ordered by the row lock.
+    """
+    a = Assignment
+    at = a.last_report_at
+    same_instant = (
+        a.progress <= inp.progress
+        if inp.done
+        else and_(a.progress <= inp.progress, a.done.is_(False))
+    )
+    # A return after review (a later action) reopened the unit: this report's done is undone.
+    returned_later = exists().where(
+        Action.item_id == item.id,
+        Action.kind == ActionKind.REVIEW_RETURNED.value,
+        Action.at > inp.at,
+    )
+    done = ~returned_later if inp.done else literal(False)
+    s.execute(
+        update(a)
+        .where(a.item_id == item.id, a.unit_code == inp.unit)
+        .where(or_(at.is_(None), at < inp.at, and_(at == inp.at, same_instant)))
+        .values(progress=inp.progress, done=done, last_report_at=inp.at)
+    )
+    if inp.received:
+        # A first report is also the unit's receipt (if it had not acknowledged).
+        s.execute(
+            update(a)
+            .where(a.item_id == item.id, a.unit_code == inp.unit)
+            .values(received_at=func.coalesce(a.received_at, inp.at))
+        )
 
 
 def _log(ref: ItemRef) -> structlog.stdlib.BoundLogger:

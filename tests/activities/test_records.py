@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import random
 import re
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import uuid4
@@ -14,6 +16,7 @@ from sqlalchemy import select
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
+from dondoc.activities.lifecycle import LifecycleActivities
 from dondoc.activities.notify import Notifier
 from dondoc.activities.records import RecordActivities
 from dondoc.db.models import (
@@ -28,7 +31,9 @@ from dondoc.db.models import (
 )
 from dondoc.db.session import SessionFactory
 from dondoc.db.store import StoreOutcome, store_directive
+from dondoc.schemas.actions import AssignmentChange, RecordActionInput
 from dondoc.schemas.directive import DirectivePlan
+from dondoc.schemas.lifecycle import ActionKind
 from dondoc.schemas.messages import DirectiveStatus, ItemSpec, ItemStatus
 from dondoc.schemas.records import (
     ItemRef,
@@ -319,6 +324,83 @@ def test_reports_update_progress_unless_the_report_id_was_seen(
     assert (100, True, t2) == assignment(sessions, code, "KHOI_VAN")
     assert [r.report_id for r in rows(sessions, Report, code)] == ["r-1", "r-2"]
     assert assignment(sessions, code, "UBND") == (0, False, None)
+
+
+def unit_report(code: str, report_id: str, progress: int, at: datetime, done: bool = False) -> Any:
+    return RecordReportInput(
+        item=ref(code), report_id=report_id, unit="KHOI_VAN", progress=progress, done=done, at=at
+    )
+
+
+@pytest.mark.usefixtures("plan")
+def test_a_report_recorded_after_a_later_one_does_not_move_progress_back(
+    acts: RecordActivities, sessions: SessionFactory, code: str
+) -> None:
+    """Two reports in flight through an outage land in the other order (45 % first, then 20 %):
+    the unit stays at 45 %, as the workflow says, and both report rows are kept."""
+    t1, t2 = NOW + timedelta(days=1), NOW + timedelta(days=2)
+    run(acts.record_report, unit_report(code, "r-2", 45, t2))
+    run(acts.record_report, unit_report(code, "r-1", 20, t1))
+
+    expected = ((45, False, t2), [("r-2", 45), ("r-1", 20)])
+    kept = [(r.report_id, r.progress) for r in rows(sessions, Report, code)]
+    assert expected == (assignment(sessions, code, "KHOI_VAN"), kept)
+
+
+@pytest.mark.usefixtures("plan")
+def test_reports_recorded_concurrently_in_any_order_leave_the_last_one(
+    acts: RecordActivities, sessions: SessionFactory, code: str
+) -> None:
+    """Twenty reports (5 %, 10 %, … 100 % done) written by four threads in shuffled order, as
+    retries after an outage do: the row ends at the workflow's last report, every row is kept."""
+    reports = [
+        unit_report(code, f"r-{n:02}", 5 * n, NOW + timedelta(minutes=n), done=n == 20)
+        for n in range(1, 21)
+    ]
+    shuffled = random.Random(14).sample(reports, len(reports))
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(lambda inp: run(acts.record_report, inp), shuffled))
+
+    expected = ((100, True, NOW + timedelta(minutes=20)), 20)
+    actual = (assignment(sessions, code, "KHOI_VAN"), len(rows(sessions, Report, code)))
+    assert expected == actual
+
+
+@pytest.mark.usefixtures("plan")
+def test_reports_of_one_instant_recorded_in_reverse_keep_the_furthest(
+    acts: RecordActivities, sessions: SessionFactory, code: str
+) -> None:
+    """Reports handled in one workflow activation share an instant: the later of them (higher
+    progress, then done) wins whatever order they reach the database in."""
+    run(acts.record_report, unit_report(code, "r-2", 60, NOW))
+    run(acts.record_report, unit_report(code, "r-1", 40, NOW))
+    middle = assignment(sessions, code, "KHOI_VAN")
+
+    run(acts.record_report, unit_report(code, "r-4", 100, NOW, done=True))
+    run(acts.record_report, unit_report(code, "r-3", 100, NOW))
+    expected = [(60, False, NOW), (100, True, NOW)]
+    assert expected == [middle, assignment(sessions, code, "KHOI_VAN")]
+
+
+@pytest.mark.usefixtures("plan")
+def test_a_late_done_report_does_not_undo_a_return_after_review(
+    acts: RecordActivities, sessions: SessionFactory, code: str
+) -> None:
+    """The committee returned the item (the unit is no longer done) while the done report was
+    still being retried: recorded afterwards, that report does not mark the unit done again."""
+    t1, t2 = NOW + timedelta(days=1), NOW + timedelta(days=2)
+    returned = RecordActionInput(
+        item=ref(code),
+        key=f"{code}:returned",
+        kind=ActionKind.REVIEW_RETURNED,
+        actor="DANG_UY",
+        at=t2,
+        assignments=[AssignmentChange(unit="KHOI_VAN", reopen=True)],
+    )
+    run(LifecycleActivities(sessions).record_action, returned)
+    run(acts.record_report, unit_report(code, "r-1", 100, t1, done=True))
+
+    assert (100, False, t1) == assignment(sessions, code, "KHOI_VAN")
 
 
 # --- send_reminders ------------------------------------------------------------------------
