@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import islice
 
-import holidays
-
+from dondoc.deadlines.official_days import FIRST_YEAR, NOTICES, official_overrides
+from dondoc.deadlines.statutory import PROVISIONAL, OutsideCalendar, Year, load_year
 from dondoc.schemas import Frozen
 from dondoc.schemas.overrides import CalendarOverrides
 
 __all__ = [
     "OFFICIAL_OVERRIDES",
     "Deadline",
+    "NoWorkingDay",
+    "OutsideCalendar",
     "VnCalendar",
 ]
 
@@ -27,22 +27,16 @@ _ONE_DAY = timedelta(days=1)
 _MAX_GAP = 400  # no real calendar has this many consecutive days off: a guard against bad config
 _WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
 _WEEKEND = "\x00weekend"  # group key for plain Saturdays/Sundays (never a holiday name)
-_SUBSTITUTED = re.compile(r"thay cho ngày (\d{2})/(\d{2})/(\d{4})")
 _ART_147 = "Điều 147 BLDS 2015"
 _ART_148 = "Điều 148 BLDS 2015"
 
 
-# Official swaps that holidays 0.109 does not have. Harmless if a later version adds them.
-OFFICIAL_OVERRIDES = CalendarOverrides(
-    days_off={
-        date(2026, 1, 2): "nghỉ hoán đổi dịp Tết Dương lịch, làm bù thứ Bảy 10/01/2026 "
-        "(Công văn 12729/VPCP-KGVX ngày 25/12/2025)",
-    },
-    working_days={
-        date(2026, 1, 10): "hoán đổi với ngày nghỉ thứ Sáu 02/01/2026, "
-        "Công văn 12729/VPCP-KGVX ngày 25/12/2025",
-    },
-)
+# Every official swap and make-up Saturday, with its notice (deadlines/official_days.py).
+OFFICIAL_OVERRIDES = official_overrides()
+
+
+class NoWorkingDay(ValueError):
+    """The overrides leave no working day within `_MAX_GAP` days: they are misconfigured."""
 
 
 class Deadline(Frozen):
@@ -52,26 +46,21 @@ class Deadline(Frozen):
     explanation: list[str]
 
 
-@dataclass(frozen=True, slots=True)
-class _Year:
-    off: dict[date, str]  # package holidays of the year, display label
-    worked: dict[date, str]  # package make-up weekend days of the year, reason
-
-
 class VnCalendar:
     """Working days of Vietnamese public offices and deadlines counted per BLDS 2015 Art. 147-148.
 
     A day is a working day if: it is in `overrides.working_days`; else not if it is in
-    `overrides.days_off`; else not if the `holidays` package (VN, Vietnamese names) lists it;
-    else yes if the package lists it as a make-up weekend day; else Monday-Friday.
-    `OFFICIAL_OVERRIDES` is applied under the caller's overrides unless `official=False`.
-    A make-up Saturday is a working day, so a period may end on it.
+    `overrides.days_off`; else not if it is a statutory day off of its year
+    (`statutory.load_year`); else Monday-Friday. `OFFICIAL_OVERRIDES` (the notices' swaps) is
+    applied under the caller's overrides unless `official=False`. A make-up Saturday is a
+    working day, so a period may end on it. A year without a notice has its days computed from
+    the Labour Code, and every deadline counted through it says so.
     """
 
     def __init__(self, overrides: CalendarOverrides | None = None, *, official: bool = True):
         base = OFFICIAL_OVERRIDES if official else CalendarOverrides()
         self.overrides = base.merged_with(overrides or CalendarOverrides())
-        self._years: dict[int, _Year] = {}
+        self._years: dict[int, Year] = {}
 
     # -- days ------------------------------------------------------------------------------
 
@@ -111,6 +100,7 @@ class VnCalendar:
         lines = [_art_147(start), f"thời hạn {n} ngày kết thúc vào ngày {_fmt(last)}"]
         if self.is_working_day(last):
             lines += self._makeup_lines([last])
+            lines += self._provisional_lines(start + _ONE_DAY, last)
             return Deadline(deadline=last, explanation=lines)
         end = self.next_working_day(last)
         lines += self._skip_lines(list(_days(last, end)))
@@ -119,6 +109,7 @@ class VnCalendar:
             f"ngày làm việc tiếp theo {_fmt(end)} ({_ART_148})"
         )
         lines += self._makeup_lines([end])
+        lines += self._provisional_lines(start + _ONE_DAY, end)
         return Deadline(deadline=end, explanation=lines)
 
     def add_working_days(self, start: date, n: int) -> Deadline:
@@ -133,6 +124,7 @@ class VnCalendar:
         lines = [_art_147(start)]
         lines += self._day_lines(start + _ONE_DAY, end, counted)
         lines.append(f"đủ {n} ngày làm việc vào ngày {_fmt(end)}")
+        lines += self._provisional_lines(start + _ONE_DAY, end)
         return Deadline(deadline=end, explanation=lines)
 
     def subtract_working_days(self, d: date, n: int) -> Deadline:
@@ -148,15 +140,25 @@ class VnCalendar:
         lines = [f"lùi {n} ngày làm việc trước ngày {_fmt(d)}"]
         lines += self._day_lines(begin, d - _ONE_DAY, counted)
         lines.append(f"ngày làm việc thứ {n} trước ngày {_fmt(d)} là {_fmt(begin)}")
+        lines += self._provisional_lines(begin, d - _ONE_DAY)
         return Deadline(deadline=begin, explanation=lines)
 
     # -- internals -------------------------------------------------------------------------
 
-    def _year(self, y: int) -> _Year:
+    def _year(self, y: int) -> Year:
         cached = self._years.get(y)
         if cached is None:
-            cached = self._years[y] = _load_year(y)
+            cached = self._years[y] = load_year(y)
         return cached
+
+    def _provisional_lines(self, first: date, last: date) -> list[str]:
+        """A line for each year of [first, last] whose days no notice has set yet."""
+        return [
+            f"năm {y}: {PROVISIONAL} về lịch nghỉ lễ, Tết; ngày nghỉ tính theo Điều 112 "
+            "BLLĐ 2019, hạn có thể thay đổi khi có thông báo"
+            for y in range(first.year, last.year + 1)
+            if y >= FIRST_YEAR and y not in NOTICES
+        ]
 
     def _working_after(self, d: date) -> Iterator[date]:
         return self._walk(d, _ONE_DAY)
@@ -174,7 +176,7 @@ class VnCalendar:
             else:
                 gap += 1
                 if gap > _MAX_GAP:
-                    raise ValueError(f"no working day within {_MAX_GAP} days of {_fmt(d)}")
+                    raise NoWorkingDay(f"no working day within {_MAX_GAP} days of {_fmt(d)}")
 
     def _off_label(self, d: date) -> str:
         if d in self.overrides.days_off:
@@ -227,33 +229,6 @@ class VnCalendar:
             else:
                 skipped.append(d)
         return lines + self._skip_lines(skipped)
-
-
-def _load_year(y: int) -> _Year:
-    # The years around y too: a make-up Saturday and its day off may be in different years.
-    vn = holidays.country_holidays("VN", years=(y - 1, y, y + 1), language="vi")
-    worked: dict[date, str] = {}
-    for off_day, name in vn.items():
-        if m := _SUBSTITUTED.search(name):
-            made_up = date(int(m[3]), int(m[2]), int(m[1]))
-            if made_up.year == y and made_up in vn.weekend_workdays:
-                weekday = _WEEKDAYS[off_day.weekday()]
-                worked[made_up] = f"hoán đổi với ngày nghỉ {weekday} {_fmt(off_day)}"
-    for made_up in vn.weekend_workdays:
-        if made_up.year == y:
-            worked.setdefault(made_up, "ngày làm bù theo lịch nghỉ chính thức")
-    off = {d: _label(name) for d, name in vn.items() if d.year == y}
-    return _Year(off=off, worked=worked)
-
-
-def _label(name: str) -> str:
-    """The package's Vietnamese name, with every day of the Tết break called Tết Nguyên Đán."""
-    if m := _SUBSTITUTED.search(name):
-        made_up = date(int(m[3]), int(m[2]), int(m[1]))
-        return f"ngày nghỉ hoán đổi, làm bù {_WEEKDAYS[made_up.weekday()]} {_fmt(made_up)}"
-    if "Tết" in name and "Dương lịch" not in name:
-        return "Tết Nguyên Đán"
-    return name
 
 
 def _art_147(start: date) -> str:
