@@ -16,7 +16,11 @@ Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, m
 
 
 class OverridesError(ValueError):
-    """Calendar overrides from configuration that cannot be used; the message lists each problem."""
+    """Calendar overrides from configuration that cannot be used; `problems` lists each one."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("invalid calendar overrides:\n  " + "\n  ".join(problems))
 
 
 class CalendarOverrides(Frozen):
@@ -56,8 +60,10 @@ def load_overrides(data: object) -> CalendarOverrides:
         return CalendarOverrides()
     if not isinstance(data, Mapping):
         raise OverridesError(
-            f"calendar overrides must be a mapping with 'days_off' and/or 'working_days', "
-            f"not {type(data).__name__}"
+            [
+                f"calendar overrides must be a mapping with 'days_off' and/or 'working_days', "
+                f"not {type(data).__name__}"
+            ]
         )
     try:
         return CalendarOverrides.model_validate(dict(data))
@@ -66,7 +72,16 @@ def load_overrides(data: object) -> CalendarOverrides:
         for err in exc.errors():
             where = " -> ".join(str(p) for p in err["loc"] if p != "[key]") or "overrides"
             problems.append(f"{where}: {err['msg'].removeprefix('Value error, ')}")
-        raise OverridesError("invalid calendar overrides:\n  " + "\n  ".join(problems)) from None
+        raise OverridesError(problems) from None
+
+
+def combined(*layers: CalendarOverrides | None) -> CalendarOverrides:
+    """The layers merged in order, each on top of the ones before (site, then directive)."""
+    out = CalendarOverrides()
+    for layer in layers:
+        if layer is not None:
+            out = out.merged_with(layer)
+    return out
 
 
 def _fmt(d: date) -> str:
