@@ -28,6 +28,8 @@ from dondoc.client import connect
 from dondoc.config import Settings
 from dondoc.db.migrate import upgrade
 from dondoc.db.session import SessionFactory, make_engine, session_factory
+from dondoc.importer.calendar_file import read_site_overrides
+from dondoc.schemas.overrides import CalendarOverrides
 from dondoc.workflows.directive import DIRECTIVE_KEY, DirectiveWorkflow
 from dondoc.workflows.item import TaskItemWorkflow
 from dondoc.workflows.item_v1 import TaskItemWorkflowV1
@@ -50,11 +52,13 @@ def build_worker(
     activity_threads: int = 16,
     workflow_tasks: int = 24,
     replace_activities: Sequence[Callable[..., Any]] = (),
+    site_calendar: CalendarOverrides | None = None,
 ) -> Worker:
     """The worker: every workflow and activity on `task_queue`. `replace_activities` swaps in
-    other implementations by activity name (fault injection in tests)."""
+    other implementations by activity name (fault injection in tests). `site_calendar`: the
+    site's calendar file, read once at start (`run_worker`)."""
     acts = RecordActivities(sessions, notifier)
-    life = LifecycleActivities(sessions, acts.notifier)
+    life = LifecycleActivities(sessions, acts.notifier, site_calendar)
     through_client = ClientActivities(client, acts)
     return Worker(
         client,
@@ -124,6 +128,8 @@ async def ensure_search_attributes(client: Client, namespace: str) -> None:
 
 
 async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> None:
+    # Bad configuration stops the worker here, before any activity could retry on it forever.
+    site_calendar = read_site_overrides(settings.calendar_file)
     engine = make_engine(settings.database_url)
     upgrade(engine)
     client = await connect(settings)
@@ -140,6 +146,7 @@ async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> N
         max_cached_workflows=settings.max_cached_workflows,
         activity_threads=settings.activity_threads,
         workflow_tasks=settings.workflow_tasks,
+        site_calendar=site_calendar,
     )
     log.info(
         "worker_started",

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from temporalio import activity
+from temporalio.exceptions import ApplicationError
 
 from dondoc.activities.notify import Message, Notifier
 from dondoc.activities.records import find_item, message, unit_names
@@ -15,12 +17,13 @@ from dondoc.db.models import Action, Assignment, Directive, Item, Notification
 from dondoc.db.session import SessionFactory
 from dondoc.db.upsert import insert_ignore
 from dondoc.deadlines.planner import Planner
+from dondoc.deadlines.vn_calendar import NoWorkingDay
 from dondoc.labels import ITEM_STATUS_VN
 from dondoc.schemas.actions import PlanScheduleInput, RecordActionInput
 from dondoc.schemas.dates import format_vn
 from dondoc.schemas.lifecycle import ActionKind
 from dondoc.schemas.messages import Schedule
-from dondoc.schemas.overrides import CalendarOverrides
+from dondoc.schemas.overrides import CalendarOverrides, combined
 from dondoc.schemas.timing import Rules
 
 ACTION_VN: dict[ActionKind, str] = {
@@ -49,11 +52,18 @@ ACTION_VN: dict[ActionKind, str] = {
 
 
 class LifecycleActivities:
-    """Owns the session factory and the notifier; one transaction per activity call."""
+    """Owns the session factory, the notifier and the site's calendar overrides (read once, when
+    the worker is built); one transaction per activity call."""
 
-    def __init__(self, sessions: SessionFactory, notifier: Notifier | None = None) -> None:
+    def __init__(
+        self,
+        sessions: SessionFactory,
+        notifier: Notifier | None = None,
+        site_calendar: CalendarOverrides | None = None,
+    ) -> None:
         self.sessions = sessions
         self.notifier = notifier or Notifier()
+        self.site_calendar = site_calendar
 
     @activity.defn(name="record_action")
     def record_action(self, inp: RecordActionInput) -> None:
@@ -78,11 +88,27 @@ class LifecycleActivities:
 
     @activity.defn(name="plan_schedule")
     def plan_schedule(self, inp: PlanScheduleInput) -> Schedule:
-        """Every instant that follows from a new deadline, by the item's own rules."""
+        """Every instant that follows from a new deadline, by the item's own rules.
+
+        A calendar that cannot be used is configuration, not a passing fault: retrying cannot
+        fix it, so it fails at once and the update that moved the deadline answers with it.
+        """
         with self.sessions() as s:
             item, directive = find_item(s, inp.item)
-            planner = _planner(directive)
-            return planner.schedule(inp.due, Rules.model_validate(item.rules or {}))
+            rules = Rules.model_validate(item.rules or {})
+            timezone, calendar = directive.timezone, directive.calendar
+        try:
+            own = CalendarOverrides.model_validate(calendar) if calendar else None
+            planner = Planner(timezone, combined(self.site_calendar, own))
+            return planner.schedule(inp.due, rules)
+        except (NoWorkingDay, ValidationError) as exc:
+            raise ApplicationError(
+                f"cannot plan the deadline of item {inp.item.number} of "
+                f"{inp.item.directive_code}: {' '.join(str(exc).split())}; check the site's "
+                "calendar file (DONDOC_CALENDAR_FILE) and the directive's calendar",
+                type="InvalidSetting",
+                non_retryable=True,
+            ) from None
 
     def _messages(
         self, s: Session, item: Item, directive: Directive, inp: RecordActionInput
@@ -146,11 +172,6 @@ def _apply(s: Session, item: Item, inp: RecordActionInput) -> None:
             a.refused_at = a.refusal_reason = None
         if change.reopen:
             a.done = False
-
-
-def _planner(directive: Directive) -> Planner:
-    overrides = CalendarOverrides.model_validate(directive.calendar) if directive.calendar else None
-    return Planner(directive.timezone, overrides)
 
 
 def _parse(value: object) -> datetime:
