@@ -6,6 +6,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from dondoc.schemas.directive import DirectivePlan, ItemPlan, UnitDef
+from dondoc.schemas.messages import Schedule
 
 COMMITTEE = "DANG_UY"
 UNITS = [
@@ -40,8 +41,7 @@ def plan(
                 title=f"Nhiệm vụ {n}",
                 lead=[LEAD],
                 support=list(support),
-                due=due,
-                remind_at=remind_at or due - timedelta(days=3),
+                schedule=Schedule(due=due, remind_at=remind_at or due - timedelta(days=3)),
                 escalate_every=escalate_every,
             )
             for n in range(1, items + 1)

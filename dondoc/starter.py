@@ -138,7 +138,7 @@ async def start_plan(
         )
     except WorkflowAlreadyStartedError:
         raise AlreadyStarted(plan.code, wf_id) from None
-    past = [i.number for i in plan.items if i.due <= now]
+    past = [i.number for i in plan.items if i.schedule.due <= now]
     return Started(workflow_id=wf_id, past_due=past)
 
 

@@ -22,7 +22,7 @@ from dondoc.db.session import open_database
 from dondoc.errors import DondocError
 from dondoc.local import devserver
 from dondoc.schemas.directive import DirectivePlan
-from dondoc.schemas.messages import ReportInput
+from dondoc.schemas.messages import ReportInput, Schedule
 from dondoc.starter import read_plan, send_report, start_plan, status_view
 from dondoc.worker import build_worker, ensure_search_attributes
 
@@ -73,13 +73,8 @@ def compress(plan: DirectivePlan, t0: datetime, seconds: int) -> DirectivePlan:
         items.append(
             item.model_copy(
                 update={
-                    "due": due,
-                    "remind_at": due - step,
-                    "due_soon_at": due - step,
+                    "schedule": Schedule(due=due, remind_at=due - step, due_soon_at=due - step),
                     "escalate_every": step,
-                    "escalation_ladder": [],
-                    "support_due": None,
-                    "support_remind_at": None,
                     "receipt_remind_at": t0 + step,
                     "receipt_escalate_at": t0 + 2 * step,
                 }

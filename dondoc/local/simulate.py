@@ -92,7 +92,8 @@ async def simulate(
     tz = ZoneInfo(plan.timezone)
     start = start or plan.issued_on or (script[0].date if script else datetime.now(tz).date())
     plan = read_plan_from(path, start)
-    last = until or max(i.due for i in plan.items).astimezone(tz).date() + timedelta(days=30)
+    latest = max(i.schedule.due for i in plan.items)
+    last = until or latest.astimezone(tz).date() + timedelta(days=30)
     origin = datetime.combine(start, time(0, 0), tzinfo=tz)
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=binary("temporal-test-server"),

@@ -4,24 +4,51 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BeforeValidator,
     Discriminator,
     Field,
     StringConstraints,
     Tag,
-    field_validator,
     model_validator,
 )
 
 from dondoc.schemas import Frozen
 from dondoc.schemas.dates import parse_date, parse_due
-from dondoc.schemas.messages import Milestone, Period
+from dondoc.schemas.messages import ItemSpec, Milestone, Period, Schedule
 from dondoc.schemas.overrides import CalendarOverrides
 from dondoc.schemas.timing import Offset, Reporting, Rules, SupportDue, WorkingDays, by_shape
+
+# Sizes: every item's workflow input (ItemSpec) carries its title, its units and the directive's
+# unit codes, and Temporal refuses a payload over 2 MB (a 2.5 MiB title retried for ever).
+MAX_TITLE, MAX_TEXT = 500, 20_000
+MAX_UNITS, MAX_ITEMS, MAX_MILESTONES = 1_000, 10_000, 100
+
+# PostgreSQL refuses NUL; no other control character belongs in a directive's text either.
+# Tabs and line breaks stay (descriptions are quoted verbatim); lone surrogates are no text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def printable(value: str) -> str:
+    """Refuse text with a control character, naming the first one and where it is."""
+    found = _CONTROL.search(value)
+    if found:
+        char = f"U+{ord(found.group()):04X}"
+        raise ValueError(f"contains a control character ({char}) at character {found.start() + 1}")
+    return value
+
+
+def _one_line(value: str) -> str:
+    printable(value)
+    if not value.isprintable():
+        raise ValueError("the code must be one line of printable text")
+    return value
+
 
 Code = Annotated[
     str,
@@ -29,7 +56,12 @@ Code = Annotated[
         strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$"
     ),
 ]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TITLE),
+    AfterValidator(printable),
+]
+LongText = Annotated[str, StringConstraints(max_length=MAX_TEXT), AfterValidator(printable)]
 VnDate = Annotated[date, BeforeValidator(parse_date)]
 Due = Annotated[date | datetime, BeforeValidator(parse_due)]
 
@@ -48,6 +80,7 @@ ItemNumber = Annotated[
     str,
     BeforeValidator(_item_number),
     StringConstraints(strip_whitespace=True, min_length=1, max_length=32, pattern=r"^[^\s/]+$"),
+    AfterValidator(printable),
 ]
 
 
@@ -80,7 +113,7 @@ SupportDueField = Annotated[
 
 
 class MilestoneDef(Frozen):
-    date: Annotated[date, BeforeValidator(parse_date)]
+    date: VnDate
     title: Text
     remind_before: Offset | None = None
 
@@ -98,40 +131,47 @@ class Defaults(Frozen):
 class ItemDef(Frozen):
     number: ItemNumber
     title: Text
-    description: str | None = None
-    lead: list[Code] = Field(default_factory=list)
-    support: list[Code] = Field(default_factory=list)
+    description: LongText | None = None
+    lead: list[Code] = Field(default_factory=list, max_length=MAX_UNITS)
+    support: list[Code] = Field(default_factory=list, max_length=MAX_UNITS)
     due: DueField
     remind_before: Offset | None = None
     escalate_every: Offset | None = None
     support_due: SupportDueField | None = None
     review: bool | None = None
     max_extensions: int | None = Field(default=None, ge=0, le=20)
-    milestones: list[MilestoneDef] = Field(default_factory=list)
+    milestones: list[MilestoneDef] = Field(default_factory=list, max_length=MAX_MILESTONES)
     reporting: Reporting | None = None
 
 
 class DirectiveFile(Frozen):
-    """A directive as written in its YAML file; `loader.load_directive` checks it as a whole."""
+    """A directive as written in its YAML file; `importer.yaml_file` checks it as a whole."""
 
-    code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    code: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+        AfterValidator(_one_line),
+    ]
     title: Text
     committee: Code
     issued_on: VnDate | None = None
-    timezone: str = "Asia/Ho_Chi_Minh"
-    note: str | None = None
-    units: list[UnitDef] = Field(min_length=1)
-    groups: dict[Code, list[Code]] = Field(default_factory=dict)
+    timezone: Annotated[str, StringConstraints(max_length=64)] = "Asia/Ho_Chi_Minh"
+    note: LongText | None = None
+    units: list[UnitDef] = Field(min_length=1, max_length=MAX_UNITS)
+    groups: dict[Code, Annotated[list[Code], Field(max_length=MAX_UNITS)]] = Field(
+        default_factory=dict, max_length=MAX_UNITS
+    )
     calendar: CalendarOverrides | None = None
     defaults: Defaults = Defaults()
-    items: list[ItemDef] = Field(min_length=1)
+    items: list[ItemDef] = Field(min_length=1, max_length=MAX_ITEMS)
 
-    @field_validator("code")
-    @classmethod
-    def _printable_code(cls, value: str) -> str:
-        if any(not ch.isprintable() for ch in value):
-            raise ValueError("the code must be one line of printable text")
-        return value
+
+# ItemSpec fields an item's database row keeps as columns (or its directive's); the rest of its
+# spec is the row's `extras`, read back as they are when the item's workflow is started.
+ROW_FIELDS = frozenset(
+    {"directive_code", "committee", "known_units", "number", "title", "lead", "support"}
+    | {"due", "remind_at", "escalate_every"}
+)
 
 
 class ItemPlan(Frozen):
@@ -143,21 +183,28 @@ class ItemPlan(Frozen):
     description: str | None = None
     lead: list[str]
     support: list[str] = Field(default_factory=list)
-    due: datetime
-    remind_at: datetime
+    schedule: Schedule
     escalate_every: timedelta
     rules: Rules = Rules()
     due_explanation: list[str] = Field(default_factory=list)
     review: bool = False
     max_extensions: int = 2
-    support_due: datetime | None = None
-    support_remind_at: datetime | None = None
-    due_soon_at: datetime | None = None
-    escalation_ladder: list[datetime] = Field(default_factory=list)
     receipt_remind_at: datetime | None = None
     receipt_escalate_at: datetime | None = None
     milestones: list[Milestone] = Field(default_factory=list)
     periods: list[Period] = Field(default_factory=list)
+
+    def spec(self, directive_code: str, committee: str, known_units: list[str]) -> ItemSpec:
+        """What the item's workflow is started with: the one ItemPlan -> ItemSpec mapping."""
+        return ItemSpec.model_validate(
+            {
+                **self.schedule.model_dump(),
+                **self.model_dump(include=ItemSpec.model_fields.keys() - {"schedule"}),
+                "directive_code": directive_code,
+                "committee": committee,
+                "known_units": known_units,
+            }
+        )
 
     def shifted(self, delta: timedelta) -> ItemPlan:
         """The same item with its deadline-derived instants moved by `delta` (replays, demos)."""
@@ -165,14 +212,17 @@ class ItemPlan(Frozen):
         def move(t: datetime | None) -> datetime | None:
             return None if t is None else t + delta
 
+        s = self.schedule
         return self.model_copy(
             update={
-                "due": self.due + delta,
-                "remind_at": self.remind_at + delta,
-                "due_soon_at": move(self.due_soon_at),
-                "support_due": move(self.support_due),
-                "support_remind_at": move(self.support_remind_at),
-                "escalation_ladder": [t + delta for t in self.escalation_ladder],
+                "schedule": Schedule(
+                    due=s.due + delta,
+                    remind_at=s.remind_at + delta,
+                    due_soon_at=move(s.due_soon_at),
+                    support_due=move(s.support_due),
+                    support_remind_at=move(s.support_remind_at),
+                    escalation_ladder=[t + delta for t in s.escalation_ladder],
+                ),
                 "receipt_remind_at": move(self.receipt_remind_at),
                 "receipt_escalate_at": move(self.receipt_escalate_at),
                 "milestones": [
@@ -184,24 +234,6 @@ class ItemPlan(Frozen):
                     for p in self.periods
                 ],
             }
-        )
-
-    def lifecycle(self) -> dict[str, Any]:
-        """The fields an ItemSpec takes beyond the basics (stored as the item's `extras`)."""
-        return self.model_dump(
-            mode="json",
-            include={
-                "review",
-                "max_extensions",
-                "support_due",
-                "support_remind_at",
-                "due_soon_at",
-                "escalation_ladder",
-                "receipt_remind_at",
-                "receipt_escalate_at",
-                "milestones",
-                "periods",
-            },
         )
 
 
@@ -217,6 +249,13 @@ class DirectivePlan(Frozen):
     calendar: CalendarOverrides | None = None
     units: list[UnitDef]
     items: list[ItemPlan]
+
+    def spec(self, item: ItemPlan) -> ItemSpec:
+        return item.spec(self.code, self.committee, [u.code for u in self.units])
+
+    def extras(self, item: ItemPlan) -> dict[str, Any]:
+        """The item's spec beyond its row's columns, as JSON (the row's `extras`)."""
+        return self.spec(item).model_dump(mode="json", exclude=set(ROW_FIELDS))
 
     def content_hash(self) -> str:
         canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)

@@ -20,17 +20,27 @@ def _iso_only(value: Any) -> Any:
     return value
 
 
-def _positive(value: timedelta) -> timedelta:
+MAX_DAYS = 3650  # ~10 years: any offset from a date in 2000–2100 stays a valid datetime
+
+
+def _whole_seconds_in_range(value: timedelta) -> timedelta:
+    """Timers count whole seconds: PT0.5S was stored as 0 s (a busy loop), PT1.5S as 1 s."""
     if value <= timedelta(0):
         raise ValueError("must be a positive duration")
+    if value < timedelta(seconds=1):
+        raise ValueError("must be at least one second (PT1S)")
+    if value.microseconds:
+        raise ValueError("must be whole seconds: write PT1S or PT2S, not a fraction of a second")
+    if value > timedelta(days=MAX_DAYS):
+        raise ValueError(f"must be at most {MAX_DAYS} days (about ten years)")
     return value
 
 
 class WorkingDays(Frozen):
-    working_days: int = Field(ge=1, le=3650)
+    working_days: int = Field(ge=1, le=MAX_DAYS)
 
 
-Duration = Annotated[timedelta, BeforeValidator(_iso_only), AfterValidator(_positive)]
+Duration = Annotated[timedelta, BeforeValidator(_iso_only), AfterValidator(_whole_seconds_in_range)]
 
 
 def by_shape(value: Any) -> str:

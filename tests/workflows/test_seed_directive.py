@@ -75,7 +75,7 @@ async def _play_seed(
 
     assert await finish("1") == ItemStatus.COMPLETED_ON_TIME
     # 6.1 is due 19/05 (shifted): a week before, its units are reminded (remind_before P7D).
-    due_61 = next(i.due for i in plan.items if i.number == "6.1")
+    due_61 = next(i.schedule.due for i in plan.items if i.number == "6.1")
     await advance(skipping_env, due_61 - now + timedelta(hours=1))
     state_61 = await item_state(client, code, "6.1")
     assert state_61.status == ItemStatus.OVERDUE
@@ -84,7 +84,7 @@ async def _play_seed(
     assert (await item_state(client, code, "1")).status == ItemStatus.COMPLETED_ON_TIME
 
     # Past 15/10 every open item has escalated; then everyone finishes, late.
-    last_due = max(i.due for i in plan.items)
+    last_due = max(i.schedule.due for i in plan.items)
     await advance(
         skipping_env, last_due - await skipping_env.get_current_time() + timedelta(days=1)
     )

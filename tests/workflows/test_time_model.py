@@ -93,7 +93,7 @@ async def test_deadline_across_a_year_boundary(
     02/01/2026 swapped off (Công văn 12729/VPCP-KGVX), so 05, 06, 07/01 → due 07/01/2026."""
     items = '  - {number: "1", title: "Báo cáo", lead: [KHOI_VAN], due: {working_days: 5}}\n'
     plan = plan_from(code, items, date(2025, 12, 29))
-    assert plan.items[0].due.astimezone(VN).date() == date(2026, 1, 7)
+    assert plan.items[0].schedule.due.astimezone(VN).date() == date(2026, 1, 7)
     assert any("Tết Dương lịch" in line for line in plan.items[0].due_explanation)
 
 
@@ -223,8 +223,8 @@ async def test_support_units_have_their_own_deadline_and_lateness_never_blocks(
         " support_due: {working_days_before_lead: 2}, remind_before: {working_days: 1}}\n"
     )
     plan = plan_from(code, items, date(2025, 3, 1))
-    assert plan.items[0].support_due is not None
-    assert local(plan.items[0].support_due, timedelta(0)).date() == date(2025, 3, 12)
+    assert plan.items[0].schedule.support_due is not None
+    assert local(plan.items[0].schedule.support_due, timedelta(0)).date() == date(2025, 3, 12)
     delta = await env.get_current_time() - datetime(2025, 3, 1, tzinfo=UTC)
     await start(env.client, sqlite_sessions, settings, shift(plan, delta))
     await advance(env, datetime(2025, 3, 13, tzinfo=UTC) + delta - await env.get_current_time())
