@@ -17,7 +17,7 @@ from dondoc.db.models import Action, Assignment, Directive, Item, Notification
 from dondoc.db.session import SessionFactory
 from dondoc.db.upsert import insert_ignore
 from dondoc.deadlines.planner import Planner
-from dondoc.deadlines.vn_calendar import NoWorkingDay
+from dondoc.deadlines.vn_calendar import NoWorkingDay, OutsideCalendar
 from dondoc.labels import ITEM_STATUS_VN
 from dondoc.schemas.actions import PlanScheduleInput, RecordActionInput
 from dondoc.schemas.dates import format_vn
@@ -109,6 +109,8 @@ class LifecycleActivities:
                 type="InvalidSetting",
                 non_retryable=True,
             ) from None
+        except OutsideCalendar as exc:  # a deadline past 2100: no retry makes it plannable
+            raise ApplicationError(str(exc), type="InvalidInput", non_retryable=True) from None
 
     def _messages(
         self, s: Session, item: Item, directive: Directive, inp: RecordActionInput

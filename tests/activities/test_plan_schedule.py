@@ -65,6 +65,22 @@ def test_a_calendar_without_working_days_fails_the_activity_as_a_non_retryable_i
     assert "DONDOC_CALENDAR_FILE" in err.value.message
 
 
+def test_a_deadline_past_the_calendar_fails_the_activity_at_once(sessions: SessionFactory) -> None:
+    code = f"P{uuid4().hex[:6]}-KH/ĐU"
+    plan = make_plan(code, [item_yaml("1", DUE)])
+    assert store_directive(sessions, plan, NOW) == StoreOutcome.CREATED
+    life = LifecycleActivities(sessions)
+    inp = PlanScheduleInput(
+        item=ItemRef(directive_code=code, number="1"), due=datetime(2101, 3, 1, tzinfo=UTC)
+    )
+
+    with pytest.raises(ApplicationError) as err:
+        ActivityEnvironment().run(life.plan_schedule, inp)
+
+    assert (err.value.type, err.value.non_retryable) == ("InvalidInput", True)
+    assert "no calendar for 2101" in err.value.message
+
+
 async def test_approving_an_extension_with_an_unusable_calendar_answers_with_the_error(
     scenario: Scenario,
 ) -> None:
