@@ -8,7 +8,13 @@ from dondoc.importer import text_dates as dates
 from dondoc.importer.text_book import UnitBook
 from dondoc.importer.text_header import addressees, committee, directive_code
 from dondoc.importer.text_mentions import find_mentions
-from dondoc.importer.text_model import Draft, DraftItem, DraftMilestone, ImportTextError
+from dondoc.importer.text_model import (
+    Draft,
+    DraftItem,
+    DraftMilestone,
+    DraftUnit,
+    ImportTextError,
+)
 from dondoc.importer.text_roles import Roles, analyse, sentences
 from dondoc.importer.text_structure import SECTIONS, Block, Header
 from dondoc.importer.text_units import fold, tokens
@@ -40,16 +46,25 @@ class Builder:
             header.issued_on.year if header.issued_on else dates.document_year(title, all_text)
         )
         self.committee, self.committee_note = committee(header, root, title, book)
-        self.addressees = addressees(root, book, self.committee)
+        self.addressees: list[str] = []
 
     def draft(self) -> Draft:
         preamble = list(self.root.paras)
         children = self.root.children
         if not children:
-            first = next((i for i, p in enumerate(preamble) if self._assigns(p)), len(preamble))
+            first = next(
+                (
+                    i
+                    for i, p in enumerate(preamble)
+                    if not p.startswith("Kính gửi") and self._assigns(p)
+                ),
+                len(preamble),
+            )
+            self.addressees = addressees(preamble[:first], self.book, self.committee)
             self._plain(preamble[first:], prefix="")
             preamble = preamble[:first]
         else:
+            self.addressees = addressees(preamble, self.book, self.committee)
             self._sections(children)
         for para in preamble:
             self._note_reporting(para)
@@ -64,7 +79,7 @@ class Builder:
                 it.reporting, it.reporting_note = dict(rule), f"áp dụng chung: {quote}"
         self._unique_numbers()
         code, code_note = directive_code(self.h, preamble)
-        units = list(self.book.units.values())
+        units = self._used_units()
         return Draft(
             code=code,
             code_note=code_note,
@@ -86,6 +101,7 @@ class Builder:
         sections = [c for c in children if c.kind in SECTIONS]
         with_items = [s for s in sections if any(c.kind not in SECTIONS for c in s.children)]
         prefix_needed = len(with_items) > 1
+        closing = self._pop_closing(children[-1])
         n = 0
         for block in children:
             if block.kind in SECTIONS:
@@ -105,15 +121,18 @@ class Builder:
             else:
                 n += 1
                 self._item(block, _label(block, n), None, 1)
-        last = children[-1]
-        trail = last.tail if last.kind not in SECTIONS else []
-        if last.kind not in SECTIONS and self.items:
-            last_item = next(it for it in self.items if it.number == _label(last, n))
-            keep = [p for p in trail if not self._closing_like(p, p is trail[-1])]
-            if keep and keep != trail:
-                last_item.description += "\n" + "\n".join(keep)
-            trail = [p for p in trail if p not in keep]
-        self._closing(trail + self.root.tail)
+        self._closing(closing + self.root.tail)
+
+    def _pop_closing(self, block: Block) -> list[str]:
+        """The closing paragraphs the parse hung on the last block ("Trên cơ sở …/.")."""
+        node = block
+        while node.children and not node.tail:
+            node = node.children[-1]
+        pool = node.tail if node.children else node.paras
+        out: list[str] = []
+        while pool and self._closing_like(pool[-1], final=not out):
+            out.insert(0, pool.pop())
+        return out
 
     def _closing_like(self, para: str, final: bool) -> bool:
         starts = (
@@ -136,9 +155,12 @@ class Builder:
         current: DraftItem | None = None
         for para in paras:
             self._note_reporting(para)
+            if self._closing_like(para, para is paras[-1]) and not self._assigns(para):
+                self.remarks.append(f'đoạn "{para[:60]}…" không giao việc cụ thể')
+                continue
             for sentence in sentences(para):
                 roles = analyse(sentence, self.book, self.committee)
-                if roles.lead or roles.vague_lead:
+                if [c for c in roles.lead if c != self.committee]:
                     number = f"{prefix}{sum(i.number.startswith(prefix) for i in self.items) + 1}"
                     current = self._new_item(number, sentence, roles, None)
                 elif current is not None:
@@ -168,7 +190,7 @@ class Builder:
         )
         item = self._new_item(number, first, roles, parent, block)
         k = 0
-        for para in block.paras + (block.tail if block is not self.root.children[-1] else []):
+        for para in block.paras + block.tail:
             own = analyse(para, self.book, self.committee)
             if own.lead and item.lead and set(own.lead) != set(item.lead) and roles.lead:
                 k += 1
@@ -282,6 +304,14 @@ class Builder:
         for f in dates.milestones(text, self.year):
             if f.day not in seen:
                 item.milestones.append(DraftMilestone(f.day, f.quote, f.how))
+
+    def _used_units(self) -> list[DraftUnit]:
+        """The units the draft names (the preamble's addressees may go unused)."""
+        used = {self.committee} | {c for it in self.items for c in it.lead + it.support}
+        for code in list(used):
+            unit = self.book.units.get(code)
+            used |= set(unit.members) if unit else set()
+        return [u for u in self.book.units.values() if u.code in used]
 
     def _unique_numbers(self) -> None:
         seen: set[str] = set()

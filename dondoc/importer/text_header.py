@@ -11,7 +11,7 @@ from dondoc.importer.text_structure import Block, Header
 from dondoc.importer.text_units import fold, tokens
 
 _ISSUING = re.compile(r"(yeu cau|de nghi|chi dao|ban hanh|giao)\b")
-_ADDRESSING = re.compile(r"\b(yeu cau|de nghi|giao|chi dao|kinh gui)\b")
+_ADDRESSING = re.compile(r"\b(yeu cau|de nghi(?! cua)|giao|chi dao|kinh gui)\b")
 _REF_CODE = re.compile(
     r"\b(?:Kế hoạch|Chỉ thị|Nghị quyết|Quyết định|Công văn|Thông báo|Kết luận|Chương trình)"
     r"\s+số\s+([0-9][\w.]*(?:[/-][\w.Đđ]+)+)"
@@ -38,18 +38,28 @@ def committee(header: Header, root: Block, title: str, book: UnitBook) -> tuple[
     return "TODO", "TODO: không tìm thấy cơ quan ban hành: thêm nó vào units và ghi mã ở đây"
 
 
-def addressees(root: Block, book: UnitBook, issuer: str) -> list[str]:
+def addressees(preamble: list[str], book: UnitBook, issuer: str) -> list[str]:
     """The units the preamble gives the directive to ("yêu cầu chi ủy, chi bộ, …", "Kính gửi")."""
     out: list[str] = []
-    for para in root.paras:
-        for sentence in sentences(para):
+    for para in preamble:
+        if not _ADDRESSING.search(fold(para)):
+            continue
+        parts = [para] if para.startswith("Kính gửi") else sentences(para, semicolons=False)
+        for sentence in parts:
             cue = _ADDRESSING.search(fold(sentence))
-            if cue is None:
+            if not cue:
                 continue
             toks = tokens(sentence)
+            start = cue.start()
             for m in find_mentions(toks, sentence, book.registry):
-                if toks[m.start].start > cue.start() and m.kind != "vague":
-                    out += [c for c in book.resolve(m) if c not in out and c != issuer]
+                if toks[m.start].start <= start:
+                    continue
+                if m.kind == "vague":
+                    note = f'"{m.key}": cách gọi chung, mới: cần ghi rõ các đơn vị'
+                    codes = [book.new(m.key, note)]
+                else:
+                    codes = book.resolve(m)
+                out += [c for c in codes if c not in out and c != issuer]
     return out
 
 

@@ -28,7 +28,8 @@ _FIXED = _phrases(
     "van phong hdnd va ubnd|van phong hoi dong nhan dan va uy ban nhan dan|van phong ubnd|"
     "van phong uy ban nhan dan|van phong dang uy|to dan van|cac to chuc chinh tri xa hoi|"
     "to chuc chinh tri xa hoi|cac hoi doan the|cac doan the|hoi dong thi dua khen thuong|"
-    "toa an nhan dan|vien kiem sat nhan dan|ngan hang chinh sach xa hoi|ban quan ly du an"
+    "uy ban dan toc|ban vi su tien bo phu nu|toa an nhan dan|vien kiem sat nhan dan|"
+    "ngan hang chinh sach xa hoi|ban quan ly du an"
 )
 # Heads that need a field or a capitalised name after them ("Sở Y tế", "Phòng Văn hóa - Thông tin").
 _HEADS = _phrases("so|phong|ban|cuc|chi cuc|bo|trung tam|van phong|thanh tra")
@@ -45,10 +46,10 @@ _FIELDS = _phrases(
 _VAGUE = frozenset(
     w
     for (w,) in _phrases(
-        "so|ban|nganh|don|vi|co|quan|dia|phuong|cap|phong|chuyen|mon|doan|the|lien"
+        "so|ban|nganh|don|vi|co|quan|dia|phuong|cap|phong|chuyen|mon|doan|the|lien|bo|trung|uong"
     )
 )
-_VAGUE_CORE = frozenset(w for (w,) in _phrases("so|nganh|don|co|dia|phong|ban"))
+_VAGUE_CORE = frozenset(w for (w,) in _phrases("so|nganh|don|co|dia|phong|ban|bo"))
 _COUNTED = _phrases("to dan van|chi bo|khu pho|thon|to dan pho|khu dan cu")
 
 

@@ -32,6 +32,9 @@ _LEAD_IN = phrase_set(
 )
 
 
+_GAP = _LEAD_IN | {"va", "cac"}  # "các sở và Chủ tịch UBND các huyện": one list
+
+
 @dataclass
 class Roles:
     lead: list[str] = field(default_factory=list)
@@ -54,8 +57,9 @@ def _extend(codes: list[str], more: list[str]) -> None:
     codes += [c for c in more if c not in codes]
 
 
-def sentences(text: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[.;!?:])\s+|\n", text) if s.strip()]
+def sentences(text: str, semicolons: bool = True) -> list[str]:
+    ends = r"(?<=[.;!?:])\s+|\n" if semicolons else r"(?<=[.!?:])\s+|\n"
+    return [s for s in re.split(ends, text) if s.strip()]
 
 
 def analyse(text: str, book: UnitBook, committee: str | None) -> Roles:
@@ -70,7 +74,7 @@ def _runs(toks: list[Token], mentions: list[Mention]) -> list[list[Mention]]:
     for m in mentions:
         if runs:
             gap = {t.word for t in toks[runs[-1][-1].end : m.start]}
-            if gap <= {"va", "cac"} and "(" not in toks[m.start].sep:
+            if gap <= _GAP and "(" not in toks[m.start].sep:
                 runs[-1].append(m)
                 continue
         runs.append([m])

@@ -9,7 +9,7 @@ from datetime import date
 from dondoc.importer.text_units import fold
 
 _MARKERS = [
-    ("roman", re.compile(r"^(?P<l>(?:XI{0,2}|IX|IV|VI{0,3}|I{1,3}))\s*[.)/]\s*(?P<t>\S.*)$")),
+    ("roman", re.compile(r"^(?P<l>(?:XI{0,2}|IX|IV|VI{0,3}|I{1,3}))\s*[.)]\s*(?P<t>\S.*)$")),
     ("dieu", re.compile(r"^Điều\s+(?P<l>\d{1,3})\s*[.:]?\s*(?P<t>.*)$")),
     ("num3", re.compile(r"^(?P<l>\d{1,2}\.\d{1,2}\.\d{1,2})\.?\s*(?P<t>\D.*)$")),
     ("num2", re.compile(r"^(?P<l>\d{1,2}\.\d{1,2})\.?\s*(?P<t>[^\d\s/.].*)$")),
@@ -46,6 +46,9 @@ _TABLE_HEAD = (
     "thoi gian|thoi han|hoan thanh",
     "noi dung|nhiem vu|cong viec",
 )
+
+
+_LOCALITY_HEAD = ("tinh", "huyen", "xa", "phuong", "thi", "thanh", "quan")
 
 
 @dataclass
@@ -99,7 +102,7 @@ def split_header(lines: list[str]) -> tuple[Header, list[str]]:
     if m := _CODE.search(joined):
         head.code = m.group(1).rstrip(".,;")
     if m := _ISSUED.search(joined):
-        head.issued_quote = m.group(0)
+        head.issued_quote = m.group(0)[m.group(0).index("ngày") :]
         try:
             head.issued_on = date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
         except ValueError:
@@ -123,19 +126,10 @@ def split_header(lines: list[str]) -> tuple[Header, list[str]]:
             break
         if m := _DOC_TYPES.match(line):
             title = [m.group(1).capitalize() + m.group(2)]
+        elif orgs and line.isupper() and fold(line).split()[0] in _LOCALITY_HEAD:
+            orgs[-1] += " " + line  # "ỦY BAN NHÂN DÂN" / "TỈNH NINH THUẬN"
         elif line.isupper() and _ORG.search(line + " ") and not head.title:
-            if orgs and fold(line).split()[0] in (
-                "tinh",
-                "huyen",
-                "xa",
-                "phuong",
-                "thi",
-                "thanh",
-                "quan",
-            ):
-                orgs[-1] += " " + line
-            else:
-                orgs.append(line)
+            orgs.append(line)
         elif line.startswith(("V/v", "Về việc")):
             title = [line]
         elif head.title is None and not line.isupper() and len(line.split()) >= 4:
@@ -176,8 +170,8 @@ def parse_body(lines: list[str]) -> Block:
             continue
         columns = None
         found = marker(line)
-        if found and found[0] in BULLETS and addressing:
-            root.paras.append(line)  # "Kính gửi: - Các sở, ban, ngành; - UBND các huyện"
+        if found and found[0] in BULLETS and addressing and root.paras:
+            root.paras[-1] += " " + line  # "Kính gửi: - Các sở, ban, ngành; - UBND các huyện"
             continue
         addressing = line.startswith("Kính gửi") or (addressing and found is not None)
         if found is None:
