@@ -110,7 +110,7 @@ def decode(source: bytes) -> str:
             " encoding cannot be told with confidence (Windows-1258 or TCVN3): open it in a word"
             " processor and save it as UTF-8"
         )
-    return best
+    return unicodedata.normalize("NFC", best)
 
 
 def _vietnamese_score(text: str) -> float:
@@ -229,10 +229,15 @@ def _numbering(paragraph: object, counters: dict[tuple[str, str], int]) -> str:
     """The label Word would print for an auto-numbered paragraph ("1. ", "a) ", "- ")."""
     p_pr = getattr(getattr(paragraph, "_p", None), "pPr", None)
     num_pr = getattr(p_pr, "numPr", None) if p_pr is not None else None
+    style = getattr(paragraph, "style", None)
+    while num_pr is None and style is not None:  # "List Number": the numbering is the style's
+        style_pr = getattr(style.element, "pPr", None)
+        num_pr = getattr(style_pr, "numPr", None) if style_pr is not None else None
+        style = style.base_style
     if num_pr is None or num_pr.numId is None:
         return ""
     num_id = str(num_pr.numId.val)
-    level = str(num_pr.ilvl.val) if num_pr.ilvl is not None else "0"
+    level = str(num_pr.ilvl.val) if getattr(num_pr, "ilvl", None) is not None else "0"
     fmt = _level_format(paragraph, num_id, level)
     for key in [k for k in counters if k[0] == num_id and k[1] > level]:
         del counters[key]  # a new upper-level item restarts the levels below it

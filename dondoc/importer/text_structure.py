@@ -89,10 +89,13 @@ def split_header(lines: list[str]) -> tuple[Header, list[str]]:
     n = 0
     while n < min(len(lines), 30):
         line = lines[n]
+        words = len(line.split())
         if (
             marker(line)
             or _BODY_START.match(line)
-            or (len(line.split()) >= 25 and line.endswith((".", ":", ";")))
+            or (words >= 25 and line.endswith((".", ":", ";")))
+            or (words >= 6 and line.endswith(":") and not line.isupper())
+            or _table_columns([c.strip() for c in line.split("|")]) is not None
         ):
             break
         n += 1
