@@ -12,7 +12,7 @@ from temporalio.converter import (
 )
 
 from dondoc.config import Settings
-from dondoc.errors import DondocError
+from dondoc.errors import ServerUnreachable
 
 # The SDK builds a payload converter for every workflow run it holds. The stock pydantic one
 # carries its own serializer and TypeAdapter cache, so each run rebuilt (CPU) and kept (~2 KiB)
@@ -44,7 +44,7 @@ async def connect(settings: Settings) -> Client:
             data_converter=data_converter,
         )
     except RuntimeError as exc:
-        raise DondocError(
+        raise ServerUnreachable(
             f"cannot reach the Temporal server at {settings.temporal_address}"
             f" (namespace {settings.temporal_namespace}): start it with `dondoc server`"
             " or set TEMPORAL_ADDRESS"
