@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StrictBool
 
 from dondoc.schemas import Frozen
 from dondoc.schemas.status import ItemStatus
-
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+from dondoc.schemas.text import Code, Reason, Text
 
 
 class ActionKind(StrEnum):
@@ -40,30 +39,30 @@ class ActionKind(StrEnum):
 class AckInput(Frozen):
     """`acknowledge`: a unit confirms it has received the assignment (tiếp nhận)."""
 
-    unit: str
+    unit: Code
 
 
 class RefuseInput(Frozen):
     """`refuse`: a unit declines its assignment, with a reason (từ chối)."""
 
-    unit: str
+    unit: Code
     reason: Reason
 
 
 class RefusalDecisionInput(Frozen):
     """`decide_refusal`: the committee overrules a refusal or reassigns to another unit."""
 
-    actor: str
-    unit: str
+    actor: Code
+    unit: Code
     decision: Literal["overrule", "reassign"]
-    new_unit: str | None = None
-    reason: str | None = None
+    new_unit: Code | None = None
+    reason: Text | None = None
 
 
 class ExtensionRequestInput(Frozen):
     """`request_extension`: a lead unit asks for a later deadline (gia hạn)."""
 
-    unit: str
+    unit: Code
     new_due: datetime
     reason: Reason
 
@@ -71,60 +70,60 @@ class ExtensionRequestInput(Frozen):
 class ExtensionDecisionInput(Frozen):
     """`decide_extension`: the committee approves (possibly another date) or rejects."""
 
-    actor: str
-    approve: bool
+    actor: Code
+    approve: StrictBool
     new_due: datetime | None = None
-    reason: str | None = None
+    reason: Text | None = None
 
 
 class ReassignInput(Frozen):
     """`reassign`: the committee changes lead and/or support units."""
 
-    actor: str
-    lead: list[str] | None = None
-    support: list[str] | None = None
+    actor: Code
+    lead: list[Code] | None = None
+    support: list[Code] | None = None
     reason: Reason
 
 
 class RecallInput(Frozen):
     """`recall`: the committee withdraws the item (thu hồi); it stops for good."""
 
-    actor: str
+    actor: Code
     reason: Reason
 
 
 class ReviewInput(Frozen):
     """`review`: the committee accepts (đạt) or returns (chưa đạt) a submitted item."""
 
-    actor: str
-    accepted: bool
-    reason: str | None = None
+    actor: Code
+    accepted: StrictBool
+    reason: Text | None = None
     new_due: datetime | None = None
 
 
 class ExplanationRequestInput(Frozen):
     """`request_explanation`: the committee asks the lead units of an overdue item (giải trình)."""
 
-    actor: str
+    actor: Code
     due: datetime
-    reason: str | None = None
+    reason: Text | None = None
 
 
 class ExplanationInput(Frozen):
     """`explain`: a lead unit answers the explanation request."""
 
-    unit: str
+    unit: Code
     text: Reason
 
 
 class ExplanationDecisionInput(Frozen):
     """`decide_explanation`: the committee's decision after an explanation."""
 
-    actor: str
+    actor: Code
     decision: Literal["extend", "reassign", "recall", "note"]
     new_due: datetime | None = None
-    lead: list[str] | None = None
-    reason: str | None = None
+    lead: list[Code] | None = None
+    reason: Text | None = None
 
 
 ActionInput = (

@@ -5,11 +5,21 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    Strict,
+    StrictBool,
+    StrictInt,
+    StringConstraints,
+    model_validator,
+)
 
 from dondoc.schemas import Frozen
 from dondoc.schemas.lifecycle import ActionLog, DeadlineChange, Explanation, ExtensionRequest
 from dondoc.schemas.status import DirectiveStatus, ItemStatus, Role
+from dondoc.schemas.text import Code, Storable, Text
 
 __all__ = ["DirectiveStatus", "ItemStatus", "Role"]
 
@@ -136,17 +146,21 @@ class ItemResult(Frozen):
     completed_at: datetime
 
 
-Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
+Note = Text
+
+# Strict: "5" and 6.0 are not a progress, "yes" is not done (as JSON from the stock `temporal`
+# CLI, {"unit": "KHOI_VAN", "progress": 80} is all these types and stays valid).
+ReportId = Annotated[str, Strict(), StringConstraints(min_length=1, max_length=200), Storable]
 
 
 class ReportInput(Frozen):
     """The `report` update: `{unit, progress, note?, done?, report_id?}` as plain JSON."""
 
-    unit: str
-    progress: int = 0
+    unit: Code
+    progress: StrictInt = 0
     note: Note | None = None
-    done: bool = False
-    report_id: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
+    done: StrictBool = False
+    report_id: ReportId | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -172,7 +186,7 @@ class ReportResult(Frozen):
 class CompleteInput(Frozen):
     """The `complete` signal: a unit is done, for channels that cannot wait for an answer."""
 
-    unit: str
+    unit: Code
     note: Note | None = None
 
 
