@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import structlog
 from sqlalchemy import and_, exists, func, literal, or_, select, update
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
@@ -52,6 +55,21 @@ class RecordActivities:
         self.sessions = sessions
         self.notifier = notifier or Notifier()
 
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One transaction; a value the database can never take fails the activity for good.
+
+        Outages, deadlocks and serialisation failures (OperationalError) propagate and are
+        retried. A refused value (DataError: a NUL byte on PostgreSQL, a string longer than its
+        column, an integer out of range; IntegrityError) is refused again on every attempt, and
+        the retry policy has no attempt limit: that would hang the update or the workflow.
+        """
+        try:
+            with self.sessions.begin() as s:
+                yield s
+        except (DataError, IntegrityError, OverflowError) as exc:
+            raise unstorable(exc) from exc
+
     @activity.defn(name="load_items")
     def load_items(self, inp: LoadItemsInput) -> ItemPage:
         with self.sessions() as s:
@@ -86,7 +104,7 @@ class RecordActivities:
 
     @activity.defn(name="record_assignment")
     def record_assignment(self, inp: RecordAssignmentInput) -> None:
-        with self.sessions.begin() as s:
+        with self.transaction() as s:
             item, directive = find_item(s, inp.item)
             rows = self._assign(s, directive, [item], inp.at)
         self.notifier.deliver(rows)
@@ -94,7 +112,7 @@ class RecordActivities:
     def record_assignments(self, inp: RecordAssignmentsInput) -> None:
         """A page of items assigned at once (their workflows were started with `assigned`):
         one transaction and one outbox insert for the page, not one per item."""
-        with self.sessions.begin() as s:
+        with self.transaction() as s:
             directive = find_directive(s, inp.directive_code)
             items = s.scalars(
                 select(Item)
@@ -133,7 +151,7 @@ class RecordActivities:
     @activity.defn(name="record_report")
     def record_report(self, inp: RecordReportInput) -> None:
         rows: list[Notification] = []
-        with self.sessions.begin() as s:
+        with self.transaction() as s:
             item, directive = find_item(s, inp.item)
             inserted = insert_ignore(
                 s,
@@ -166,7 +184,7 @@ class RecordActivities:
 
     @activity.defn(name="send_reminders")
     def send_reminders(self, inp: SendRemindersInput) -> None:
-        with self.sessions.begin() as s:
+        with self.transaction() as s:
             item, directive = find_item(s, inp.item)
             tz = ZoneInfo(directive.timezone)
             keys = {u: f"{item.workflow_id}:remind:{inp.kind}:{u}" for u in inp.units}
@@ -196,7 +214,7 @@ class RecordActivities:
 
     @activity.defn(name="record_escalation")
     def record_escalation(self, inp: RecordEscalationInput) -> None:
-        with self.sessions.begin() as s:
+        with self.transaction() as s:
             item, directive = find_item(s, inp.item)
             tz = ZoneInfo(directive.timezone)
             key = f"{item.workflow_id}:escalate:{inp.deadline_seq}:{inp.level}"
@@ -234,7 +252,7 @@ class RecordActivities:
 
     @activity.defn(name="record_item_status")
     def record_item_status(self, inp: RecordItemStatusInput) -> None:
-        with self.sessions.begin() as s:
+        with self.transaction() as s:
             item, directive = find_item(s, inp.item)
             rows = self._set_status(s, item, directive, inp.status, inp.at)
         self.notifier.deliver(rows)
@@ -257,7 +275,7 @@ class RecordActivities:
 
     @activity.defn(name="record_directive_status")
     def record_directive_status(self, inp: RecordDirectiveStatusInput) -> None:
-        with self.sessions.begin() as s:
+        with self.transaction() as s:
             directive = find_directive(s, inp.directive_code)
             directive.status = inp.status.value
             if inp.status == "completed":
@@ -300,6 +318,18 @@ def _move_progress(s: Session, item: Item, inp: RecordReportInput) -> None:
             .where(a.item_id == item.id, a.unit_code == inp.unit)
             .values(received_at=func.coalesce(a.received_at, inp.at))
         )
+
+
+def unstorable(exc: Exception) -> ApplicationError:
+    """The database's refusal in one line, as a non-retryable error."""
+    cause = getattr(exc, "orig", None) or exc
+    first = str(cause).strip().splitlines()[0] if str(cause).strip() else type(cause).__name__
+    name = activity.info().activity_type if activity.in_activity() else "record"
+    return ApplicationError(
+        f"{name}: the database refuses this record ({first[:300]}); retrying cannot help",
+        type="UnstorableRecord",
+        non_retryable=True,
+    )
 
 
 def _log(ref: ItemRef) -> structlog.stdlib.BoundLogger:
