@@ -47,6 +47,7 @@ class Builder:
         )
         self.committee, self.committee_note = committee(header, root, title, book)
         self.addressees: list[str] = []
+        self._due_cells: dict[int, str] = {}  # a table row's deadline column, by item
 
     def draft(self) -> Draft:
         preamble = list(self.root.paras)
@@ -73,6 +74,10 @@ class Builder:
                 "no items found: the text has no numbered points and no sentence that gives a unit"
                 " work (chủ trì, giao, yêu cầu …); is this a directive?"
             )
+        for it in self.items:  # once each, on the item's whole text (a row: its deadline cell)
+            if id(it) in self._due_cells:
+                self._add_dates(it, self._due_cells[id(it)])
+            self._add_dates(it, it.description)
         rule, quote = self.general_reporting
         for it in self.items:
             if rule and it.reporting is None:
@@ -165,7 +170,6 @@ class Builder:
                     current = self._new_item(number, sentence, roles, None)
                 elif current is not None:
                     current.description += " " + sentence
-                    self._add_dates(current, current.description)
 
     def _assigns(self, para: str) -> bool:
         roles = analyse(para, self.book, self.committee)
@@ -177,8 +181,6 @@ class Builder:
             self.general_reporting = (rule, quote)
 
     def _item(self, block: Block, number: str, parent: DraftItem | None, depth: int) -> None:
-        if len(self.items) >= MAX_ITEMS:
-            raise ImportTextError(f"more than {MAX_ITEMS} items: is this one directive?")
         if _NOT_TASKS.match(fold(block.text)) and len(block.text.split()) <= 6:
             self.remarks.append(f'mục "{block.label}. {block.text[:60]}" không giao việc')
             return
@@ -203,7 +205,6 @@ class Builder:
                 self._set_roles(item, own, parent)
             elif own.support:
                 _merge_support(item, own, self.book)
-            self._add_dates(item, item.description)
         for child in block.children:
             if depth >= MAX_DEPTH:
                 item.description += "\n" + child.own_text()
@@ -239,14 +240,12 @@ class Builder:
         parent: DraftItem | None,
         block: Block | None = None,
     ) -> DraftItem:
+        if len(self.items) >= MAX_ITEMS:
+            raise ImportTextError(f"more than {MAX_ITEMS} items: is this one directive?")
         item = DraftItem(number=number, title=_title(text, number), description=text)
         self._set_roles(item, roles, parent)
-        due_text = (
-            text if block is None or block.kind != "row" else f"hoàn thành {block.cells['due']}"
-        )
-        self._add_dates(item, due_text)
-        if block is not None and block.kind == "row" and item.due is None:
-            self._add_dates(item, text)
+        if block is not None and block.kind == "row":
+            self._due_cells[id(item)] = f"hoàn thành {block.cells['due']}"
         self.items.append(item)
         return item
 

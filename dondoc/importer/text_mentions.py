@@ -51,6 +51,10 @@ _VAGUE = frozenset(
 )
 _VAGUE_CORE = frozenset(w for (w,) in _phrases("so|nganh|don|co|dia|phong|ban|bo"))
 _COUNTED = _phrases("to dan van|chi bo|khu pho|thon|to dan pho|khu dan cu")
+_FIXED_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
+for _phrase in _FIXED:
+    _FIXED_BY_FIRST.setdefault(_phrase[0], []).append(_phrase)
+_FIRSTS = frozenset(p[0] for p in _HEADS + _COUNTED)
 
 
 @dataclass(frozen=True)
@@ -80,7 +84,7 @@ def _mention_at(
     toks: list[Token], words: list[str], text: str, i: int, registry: Registry | None
 ) -> Mention | None:
     if words[i].isdigit() and 2 <= int(words[i]) <= 60 and i + 1 < len(words):
-        for noun in _COUNTED:
+        for noun in _COUNTED if words[i + 1] in _FIRSTS else ():
             if tuple(words[i + 1 : i + 1 + len(noun)]) == noun:
                 end = i + 1 + len(noun)
                 hit = registry.match(words, i + 1) if registry else None
@@ -92,12 +96,12 @@ def _mention_at(
         hit = registry.match(words, i)
         if hit is not None:
             return Mention(i, i + hit[0], "registry", hit[1])
-    for fixed in _FIXED:
+    for fixed in _FIXED_BY_FIRST.get(words[i], ()):
         if tuple(words[i : i + len(fixed)]) == fixed:
             end = _locality(toks, words, i + len(fixed))
             return Mention(i, end, "new", _span(text, toks, i, end))
     if toks[i].cap:
-        for head in _HEADS:
+        for head in _HEADS if words[i] in _FIRSTS else ():
             if tuple(words[i : i + len(head)]) != head:
                 continue
             j = i + len(head)

@@ -88,6 +88,7 @@ def _sentence(sentence: str, book: UnitBook, committee: str | None) -> Roles:
     if not mentions:
         return out
     words = [t.word for t in toks]
+    lead_in_end = next((i for i, w in enumerate(words) if w not in _LEAD_IN), len(words))
     subject_seen = cue_seen = False
     lead_after_voi = False
     for run in _runs(toks, mentions):
@@ -96,9 +97,7 @@ def _sentence(sentence: str, book: UnitBook, committee: str | None) -> Roles:
         after = " ".join(words[end : end + 6])
         quote = _snippet(sentence, toks, start, end + 4)
         is_subject = (
-            not subject_seen
-            and not cue_seen
-            and (all(w in _LEAD_IN for w in words[:start]) or "," in toks[start].sep)
+            not subject_seen and not cue_seen and (start <= lead_in_end or "," in toks[start].sep)
         )
         if len(run) == 1 and book.peek(run[0]) == committee and _ISSUER_VERB.match(after):
             subject_seen = True

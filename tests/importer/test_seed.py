@@ -87,9 +87,8 @@ class TestSeed:
                 seen.add("lead")
                 assert number not in STATED
             if set(got.support) != set(want.get("support", [])):  # type: ignore[arg-type]
-                print(
-                    f"  {number}: support {got.support} vs {want.get('support')}: {reasons['support']}"
-                )
+                why = reasons["support"]
+                print(f"  {number}: support {got.support} vs {want.get('support')}: {why}")
                 seen.add("support")
         assert seen <= set(reasons)
         assert all(it.due is None for it in draft.items)
@@ -130,5 +129,6 @@ class TestSeed:
         bare = import_text(SEED.read_bytes(), filename=SEED.name, fmt="auto", units=None)
         assert bare.item("1").lead == ["KHOI_VAN"]
         group = next(u for u in bare.units if u.members)
-        assert len(group.members) == 7 and "07 tổ dân vận" in group.note
+        assert len(group.members) == 7
+        assert "07 tổ dân vận" in group.note
         assert all("mới" in u.note for u in bare.units)
