@@ -8,8 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from dondoc.db.timeline import Timeline
 from dondoc.errors import DondocError
-from dondoc.local.simulate import Timeline, read_script, simulate
+from dondoc.local.simulate import last_day, read_directive, read_script, simulate
 
 EXAMPLES = Path(__file__).parents[1] / "examples"
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -18,12 +19,8 @@ VN = ZoneInfo("Asia/Ho_Chi_Minh")
 @pytest.fixture(scope="module")
 async def timeline() -> Timeline:
     script = read_script(EXAMPLES / "dan-van-kheo-2024-reports.yaml")
-    return await simulate(
-        EXAMPLES / "dan-van-kheo-2024.yaml",
-        script,
-        until=date(2024, 12, 31),
-        start=date(2024, 4, 15),
-    )
+    plan, first = read_directive(EXAMPLES / "dan-van-kheo-2024.yaml", date(2024, 4, 15), script)
+    return await simulate(plan, first, last_day(plan, first, date(2024, 12, 31)), script)
 
 
 def at(day: str, hm: str = "23:59") -> datetime:

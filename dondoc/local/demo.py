@@ -4,30 +4,27 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-import sys
 import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import ClassVar
+from zoneinfo import ZoneInfo
 
-import structlog
-from rich.console import Console
+from temporalio.client import Client
 
 from dondoc.activities.notify import Notifier
-from dondoc.client import connect
 from dondoc.config import Settings
+from dondoc.console import Renderer
 from dondoc.db.models import Notification
 from dondoc.db.session import open_database
-from dondoc.errors import DondocError
+from dondoc.errors import DondocError, InvalidInput
 from dondoc.local import devserver
 from dondoc.schemas.directive import DirectivePlan
 from dondoc.schemas.messages import ReportInput, Schedule
+from dondoc.schemas.views import DirectiveView
 from dondoc.starter import read_plan, send_report, start_plan, status_view
 from dondoc.worker import build_worker, ensure_search_attributes
 
-log = structlog.get_logger("dondoc.demo")
-console = Console(highlight=False, width=None if sys.stdout.isatty() else 140)
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "dan-van-kheo-2024.yaml"
 
 
@@ -35,22 +32,16 @@ class DemoChannel:
     """Prints each delivered message as one short line, so the timeline can be followed."""
 
     name = "log"
-    KIND: ClassVar[dict[str, str]] = {
-        "assignment": "giao việc",
-        "reminder": "[yellow]nhắc việc[/]",
-        "escalation": "[bold red]báo cáo vượt hạn[/]",
-        "completion": "[green]hoàn thành[/]",
-    }
+
+    def __init__(self, out: Renderer, timezone: str) -> None:
+        self.out, self.tz = out, ZoneInfo(timezone)
 
     def send(self, row: Notification) -> None:
         if row.kind == "assignment":
             return  # ~100 lines of "assigned" would hide the story; the table shows them all
-        level = f" lần {row.data['level']}" if "level" in row.data else ""
-        console.print(
-            f"  {datetime.now(UTC).astimezone().strftime('%H:%M:%S')}"
-            f" {self.KIND.get(row.kind, row.kind)}"
-            f"{level} → {row.unit_code} · nhiệm vụ {row.item_number}"
-        )
+        at = datetime.now(self.tz)  # the clock the status table's times are in
+        level = row.data.get("level") if row.data else None
+        self.out.notification(at, row.kind, row.unit_code, row.item_number, level)
 
 
 @dataclass(frozen=True)
@@ -98,43 +89,48 @@ def script(plan: DirectivePlan, seconds: int) -> list[Step]:
     return sorted(steps, key=lambda st: st.at_s)
 
 
-async def run_demo(seconds: int = 40) -> None:
+async def run_demo(seconds: int = 40, out: Renderer | None = None) -> DirectiveView:
+    """The demo, start to finish; the directive's status table is the last thing it prints."""
+    out = out or Renderer(time_format="%H:%M:%S")  # the whole demo fits in a minute
     if seconds < 20:
-        raise DondocError("--seconds must be at least 20")
+        raise InvalidInput("--seconds must be at least 20")
     if not EXAMPLE.exists():
         raise DondocError(f"{EXAMPLE} not found: run the demo from a dondoc checkout")
     workdir = Path(tempfile.mkdtemp(prefix="dondoc-demo-"))
     port, ui_port = devserver.free_port(), devserver.free_port()
-    console.print(f"Starting the embedded Temporal server (state in {workdir}) …")
+    out.console.print(f"Starting the embedded Temporal server (state in {workdir}) …")
     proc = devserver.spawn(port, ui_port, workdir / "temporal.sqlite")
     try:
         settings = Settings(
             temporal_address=f"127.0.0.1:{port}",
             database_url=f"sqlite:///{workdir / 'dondoc.sqlite'}",
         )
-        await _play(settings, seconds, ui_port)
+        view = await _play(settings, seconds, ui_port, out)
     finally:
         devserver.stop(proc)
         shutil.rmtree(workdir, ignore_errors=True)
-    console.print(
+    out.console.print(
         "\nEverything the demo started is stopped. To keep the engine running, in two terminals:\n"
         "  .venv/bin/dondoc server      # Temporal + Web UI at http://127.0.0.1:8233\n"
         "  .venv/bin/dondoc worker\n"
-        "then: .venv/bin/dondoc start examples/dan-van-kheo-2024.yaml"
+        "then: .venv/bin/dondoc start examples/dan-van-kheo-2024.yaml\n"
     )
+    out.directive(view)
+    return view
 
 
-async def _play(settings: Settings, seconds: int, ui_port: int) -> None:
+async def _play(settings: Settings, seconds: int, ui_port: int, out: Renderer) -> DirectiveView:
+    """Run the compressed directive; once the worker has stopped (nothing more is sent), read it."""
     sessions = open_database(settings.database_url)
-    client = await connect(settings)
+    client = await devserver.connect_when_up(settings)
     await ensure_search_attributes(client, settings.temporal_namespace)
     t0 = datetime.now(UTC)
     plan = compress(read_plan(EXAMPLE), t0, seconds)
     async with build_worker(
-        client, sessions, settings.task_queue, notifier=Notifier(DemoChannel())
+        client, sessions, settings.task_queue, notifier=Notifier(DemoChannel(out, plan.timezone))
     ):
         started = await start_plan(client, sessions, settings, plan)
-        console.print(
+        out.console.print(
             f"Started {started.workflow_id}: {len(plan.items)} items, deadlines compressed into"
             f" {seconds} s.\nWeb UI (while the demo runs):"
             f" http://127.0.0.1:{ui_port}/namespaces/default/workflows"
@@ -142,24 +138,18 @@ async def _play(settings: Settings, seconds: int, ui_port: int) -> None:
         await asyncio.sleep(1)
         for step in script(plan, seconds):
             await asyncio.sleep(max(0.0, step.at_s - (datetime.now(UTC) - t0).total_seconds()))
-            await _report(client, plan.code, step)
+            await _report(client, plan.code, step, out)
         # A unit not assigned to item 5 tries to report on it: the validator turns it away.
-        await _report(client, plan.code, Step(0, "5", "DAI_TRUYEN_THANH", 10))
+        await _report(client, plan.code, Step(0, "5", "DAI_TRUYEN_THANH", 10), out)
         await asyncio.sleep(max(0.0, seconds - (datetime.now(UTC) - t0).total_seconds()))
-        console.print()
-        from dondoc import cli
-
-        cli.TIME_FORMAT = "%H:%M:%S"  # the whole demo fits in a minute
-        cli.print_status(status_view(sessions, plan.code))
+    return status_view(sessions, plan.code)
 
 
-async def _report(client: object, code: str, step: Step) -> None:
+async def _report(client: Client, code: str, step: Step, out: Renderer) -> None:
     inp = ReportInput(unit=step.unit, progress=step.progress, done=step.done, note=step.note)
     try:
-        result = await send_report(client, code, step.item, inp)  # type: ignore[arg-type]
+        result = await send_report(client, code, step.item, inp)
     except DondocError as exc:
-        console.print(f"  [yellow]{exc}[/]")
+        out.notice(f"  {exc}")
         return
-    console.print(
-        f"  report: item {step.item} {step.unit} {result.progress}% → {result.item_status.value}"
-    )
+    out.report_line(step.item, step.unit, result)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import signal
 import socket
@@ -11,6 +12,10 @@ import sysconfig
 import time
 from pathlib import Path
 
+from temporalio.client import Client
+
+from dondoc.client import connect
+from dondoc.config import Settings
 from dondoc.errors import DondocError
 from dondoc.worker import SEARCH_ATTRIBUTES
 
@@ -97,6 +102,19 @@ def spawn(
     raise DondocError(f"the Temporal server did not open port {port} within 30 s (see {log_path})")
 
 
+async def connect_when_up(settings: Settings, within_s: float = 30.0) -> Client:
+    """A client of a server just spawned: it takes connections a moment before it answers them
+    (a busy machine widens the gap), so the first calls are retried for `within_s` seconds."""
+    deadline = time.monotonic() + within_s
+    while True:
+        try:
+            return await connect(settings)
+        except DondocError:
+            if time.monotonic() > deadline:
+                raise
+            await asyncio.sleep(0.2)
+
+
 def stop(proc: subprocess.Popen[bytes]) -> None:
     if proc.poll() is None:
         proc.send_signal(signal.SIGTERM)
@@ -122,4 +140,4 @@ def run_foreground(port: int, ui_port: int, db_file: Path) -> int:
     return proc.wait()
 
 
-__all__ = ["binary", "free_port", "run_foreground", "spawn", "stop"]
+__all__ = ["binary", "connect_when_up", "free_port", "run_foreground", "spawn", "stop"]

@@ -4,36 +4,37 @@ from __future__ import annotations
 
 import tempfile
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
 import yaml
-from pydantic import BeforeValidator, Field, RootModel, ValidationError
-from sqlalchemy import select
+from pydantic import BeforeValidator, RootModel, ValidationError
+from temporalio.client import Client
 from temporalio.runtime import LoggingConfig, Runtime, TelemetryConfig, TelemetryFilter
 from temporalio.testing import WorkflowEnvironment
 
 from dondoc.client import data_converter
 from dondoc.config import Settings
-from dondoc.db.models import Action, Directive, Item, Notification, Report
-from dondoc.db.session import SessionFactory, open_database
-from dondoc.errors import DondocError
+from dondoc.db.session import open_database
+from dondoc.db.timeline import EventKind, Timeline, TimelineEvent, timeline_events
+from dondoc.errors import DondocError, InvalidFile, InvalidInput
+from dondoc.importer.problems import DirectiveFileError, Problem
+from dondoc.importer.resolve import resolve
+from dondoc.importer.yaml_file import read_directive_file
 from dondoc.local.devserver import binary
 from dondoc.schemas import Frozen
 from dondoc.schemas.dates import parse_date
+from dondoc.schemas.directive import DirectivePlan
 from dondoc.schemas.messages import ReportInput
-from dondoc.starter import read_plan, send_report, start_plan
+from dondoc.schemas.overrides import CalendarOverrides
+from dondoc.schemas.words import Loc, in_words, place
+from dondoc.starter import send_report, start_plan
 from dondoc.worker import build_worker, ensure_search_attributes
 
-REPORT_HOUR = time(9, 0)
-# Events told from the actions table, whose data says more than the notification would.
-FROM_ACTIONS = {
-    "period_cutoff": "kỳ {period}: {progress}",
-    "period_missed": "kỳ {period}: {units}",
-    "milestone_reached": "{title}; {progress}",
-}  # a scripted report arrives at 09:00 local on its day
+REPORT_HOUR = time(9, 0)  # a scripted report arrives at 09:00 local on its day
 
 
 class ScriptedReport(Frozen):
@@ -49,19 +50,22 @@ class ReportScript(RootModel[list[ScriptedReport]]):
     pass
 
 
-class TimelineEvent(Frozen):
-    at: datetime
-    item: str | None = None
-    kind: str
-    units: list[str] = Field(default_factory=list)
-    detail: str = ""
+@dataclass(frozen=True)
+class Start:
+    """The simulation's first day, and where it came from (said to the user when not asked)."""
 
+    day: date
+    source: str  # "--start", "issued_on", "the first scripted report" or "today"
 
-class Timeline(Frozen):
-    directive: str
-    start: date
-    until: date
-    events: list[TimelineEvent]
+    @property
+    def guessed(self) -> bool:
+        """Neither asked for nor written in the directive."""
+        return self.source not in ("--start", "issued_on")
+
+    def said(self) -> str:
+        """`dd/mm/yyyy (why)`: `01/12/2026 (today: no --start, and no issued_on in the file)`."""
+        why = self.source + (": no --start, and no issued_on in the file" if self.guessed else "")
+        return f"{self.day:%d/%m/%Y} ({why})"
 
 
 def read_script(path: Path) -> list[ScriptedReport]:
@@ -69,32 +73,68 @@ def read_script(path: Path) -> list[ScriptedReport]:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
         return sorted(ReportScript.model_validate(data).root, key=lambda r: r.date)
     except OSError as exc:
-        raise DondocError(f"{path}: {exc.strerror or exc}") from None
+        raise InvalidFile(f"{path}: {exc.strerror or exc}") from None
     except yaml.YAMLError as exc:
-        raise DondocError(f"{path}: YAML error: {exc}") from None
+        raise InvalidFile(f"{path}: YAML error: {exc}") from None
     except ValidationError as exc:
-        problems = "; ".join(
-            f"entry {e['loc'][0] + 1 if e['loc'] and isinstance(e['loc'][0], int) else '?'}"
-            f" {'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}"
-            for e in exc.errors()
+        raise InvalidFile(f"{path}: {in_words(exc, name=_entry)}") from None
+
+
+def _entry(loc: Loc) -> str:
+    if not loc or not isinstance(loc[0], int):
+        return place(loc)
+    return f"entry {loc[0] + 1}" + (f" {place(loc[1:])}" if loc[1:] else "")
+
+
+def read_directive(
+    path: Path,
+    start: date | None,
+    script: list[ScriptedReport],
+    today: date | None = None,
+    site: CalendarOverrides | None = None,
+) -> tuple[DirectivePlan, Start]:
+    """The directive, read and checked once, resolved from the day its simulation starts:
+    `start`, else its issue date, else the first scripted report, else `today` (by default the
+    wall clock's, in the directive's timezone). `site`: the site's calendar overrides."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        why = "no such file" if isinstance(exc, FileNotFoundError) else exc.strerror or str(exc)
+        raise InvalidFile(DirectiveFileError(str(path), [Problem((), why)]).render()) from None
+    try:
+        file = read_directive_file(data, str(path))
+        if start is not None:
+            first = Start(start, "--start")
+        elif file.issued_on is not None:
+            first = Start(file.issued_on, "issued_on")
+        elif script:
+            first = Start(script[0].date, "the first scripted report")
+        else:
+            first = Start(today or datetime.now(ZoneInfo(file.timezone)).date(), "today")
+        return resolve(file, first.day, site, str(path)), first
+    except DirectiveFileError as exc:
+        raise InvalidFile(exc.render(), exc.problems) from None
+
+
+def last_day(plan: DirectivePlan, first: Start, until: date | None) -> date:
+    """`until`, else 30 days after the last deadline; never before the start."""
+    tz = ZoneInfo(plan.timezone)
+    latest = max(i.schedule.due for i in plan.items)
+    last = until or latest.astimezone(tz).date() + timedelta(days=30)
+    if last < first.day:
+        raise InvalidInput(
+            f"--until {last:%d/%m/%Y} is before the simulation's start, {first.said()};"
+            " give --start DATE or a later --until"
         )
-        raise DondocError(f"{path}: {problems}") from None
+    return last
 
 
 async def simulate(
-    path: Path,
-    script: list[ScriptedReport],
-    until: date | None = None,
-    start: date | None = None,
+    plan: DirectivePlan, first: Start, last: date, script: list[ScriptedReport]
 ) -> Timeline:
-    """Start the directive at `start` (default: its issue date, else the first scripted report)."""
-    plan = read_plan(path)
+    """Play `plan` from `first` to the end of `last`, sending the scripted reports on their days."""
     tz = ZoneInfo(plan.timezone)
-    start = start or plan.issued_on or (script[0].date if script else datetime.now(tz).date())
-    plan = read_plan_from(path, start)
-    latest = max(i.schedule.due for i in plan.items)
-    last = until or latest.astimezone(tz).date() + timedelta(days=30)
-    origin = datetime.combine(start, time(0, 0), tzinfo=tz)
+    origin = datetime.combine(first.day, time(0, 0), tzinfo=tz)
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=binary("temporal-test-server"),
         data_converter=data_converter,
@@ -118,26 +158,17 @@ async def simulate(
                 await start_plan(env.client, sessions, settings, shifted)
                 rejected = await _play(env, plan.code, script, tz, delta)
                 await _advance_to(env, datetime.combine(last, time(23, 59), tzinfo=tz) + delta)
-            events = _timeline(sessions, plan.code, delta, tz) + rejected
+            events = timeline_events(sessions, plan.code, tz, delta) + rejected
     finally:
         await env.shutdown()
     events.sort(key=lambda e: (e.at, e.item or "", e.kind))
-    return Timeline(directive=plan.code, start=start, until=last, events=events)
+    return Timeline(directive=plan.code, start=first.day, until=last, events=events)
 
 
 def _quiet_runtime() -> Runtime:
     """The SDK core's own log lines (about the test server's capabilities) are not for users."""
     quiet = TelemetryFilter(core_level="ERROR", other_level="ERROR")
     return Runtime(telemetry=TelemetryConfig(logging=LoggingConfig(filter=quiet)))
-
-
-def read_plan_from(path: Path, start: date) -> Any:
-    from dondoc.importer.yaml_file import DirectiveFileError, load_directive
-
-    try:
-        return load_directive(path, today=start)
-    except DirectiveFileError as exc:
-        raise DondocError(exc.render()) from None
 
 
 async def _advance_to(env: WorkflowEnvironment, target: datetime) -> None:
@@ -157,68 +188,21 @@ async def _play(
     for r in script:
         at = datetime.combine(r.date, REPORT_HOUR, tzinfo=tz)
         await _advance_to(env, at + delta)
-        inp = ReportInput(
-            unit=r.unit, progress=100 if r.done else r.progress, done=r.done, note=r.note
-        )
         try:
-            await send_report(env.client, code, r.item, inp)
+            await _send(env.client, code, r)
         except DondocError as exc:
             rejected.append(
                 TimelineEvent(
-                    at=at, item=r.item, kind="report_rejected", units=[r.unit], detail=str(exc)
+                    at=at,
+                    item=r.item,
+                    kind=EventKind.REPORT_REJECTED,
+                    units=[r.unit],
+                    detail=str(exc),
                 )
             )
     return rejected
 
 
-def _timeline(
-    sessions: SessionFactory, code: str, delta: timedelta, tz: ZoneInfo
-) -> list[TimelineEvent]:
-    def local(t: datetime) -> datetime:
-        return (t - delta).astimezone(tz)
-
-    events: dict[tuple[datetime, str | None, str, str], TimelineEvent] = {}
-    with sessions() as s:
-        directive = s.scalars(select(Directive).where(Directive.code == code)).one()
-        items = {i.id: i for i in s.scalars(select(Item).where(Item.directive_id == directive.id))}
-        for n in s.scalars(
-            select(Notification).where(
-                Notification.directive_code == code, Notification.kind.not_in(FROM_ACTIONS)
-            )
-        ):
-            level = n.data.get("level") if n.data else None
-            detail = f"lần {level}" if level else ""
-            key = (local(n.created_at), n.item_number, n.kind, detail)
-            ev = events.get(key) or TimelineEvent(
-                at=key[0], item=n.item_number, kind=n.kind, detail=detail
-            )
-            events[key] = ev.model_copy(update={"units": [*ev.units, n.unit_code]})
-        for r in s.scalars(select(Report).where(Report.item_id.in_(items))):
-            what = "xong" if r.done else f"{r.progress}%"
-            events[(local(r.reported_at), items[r.item_id].number, "report", r.unit_code)] = (
-                TimelineEvent(
-                    at=local(r.reported_at),
-                    item=items[r.item_id].number,
-                    kind="report",
-                    units=[r.unit_code],
-                    detail=what,
-                )
-            )
-        for a in s.scalars(
-            select(Action).where(Action.item_id.in_(items), Action.kind.in_(FROM_ACTIONS))
-        ):
-            at = local(a.at)
-            events[(at, items[a.item_id].number, a.kind, "")] = TimelineEvent(
-                at=at,
-                item=items[a.item_id].number,
-                kind=a.kind,
-                units=[directive.committee] if a.kind != "period_cutoff" else [],
-                detail=FROM_ACTIONS[a.kind].format_map(a.data),
-            )
-        for i in items.values():
-            if i.completed_at is not None:
-                at = local(i.completed_at)
-                events[(at, i.number, "status", i.status)] = TimelineEvent(
-                    at=at, item=i.number, kind="status", detail=i.status
-                )
-    return list(events.values())
+async def _send(client: Client, code: str, r: ScriptedReport) -> None:
+    inp = ReportInput(unit=r.unit, progress=100 if r.done else r.progress, done=r.done, note=r.note)
+    await send_report(client, code, r.item, inp)
