@@ -106,6 +106,8 @@ def variants(name: str) -> set[tuple[str, ...]]:
                 found |= {_replace(v, long, short), _replace(v, short, long)}
             for part in _OPTIONAL:
                 found.add(_replace(v, part, ()))
+            if v[:3] == ("uy", "ban", "mttq") or v[:4] == ("uy", "ban", "mat", "tran"):
+                found.add(v[2:])  # "Mặt trận Tổ quốc xã" for "Ủy ban MTTQ xã"
         if len(found) > 200:
             break
     return {v for v in found if v and (len(v) > 1 or len(v[0]) >= 3)}
