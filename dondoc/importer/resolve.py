@@ -10,7 +10,7 @@ from dondoc.importer.problems import DirectiveFileError, Problem
 from dondoc.schemas.dates import FIRST_YEAR, LAST_YEAR, end_of_day, to_utc
 from dondoc.schemas.directive import DirectiveFile, DirectivePlan, ItemDef, ItemPlan, RelativeDue
 from dondoc.schemas.messages import Milestone
-from dondoc.schemas.overrides import CalendarOverrides
+from dondoc.schemas.overrides import CalendarOverrides, combined
 from dondoc.schemas.timing import Rules, SupportDue
 
 
@@ -25,8 +25,7 @@ def resolve(
 
     Raises `DirectiveFileError` (places without lines) for a deadline counted past the calendar.
     """
-    overrides = (site or CalendarOverrides()).merged_with(d.calendar or CalendarOverrides())
-    planner = Planner(d.timezone, overrides)
+    planner = Planner(d.timezone, combined(site, d.calendar))
     base = d.issued_on or today
     items: list[ItemPlan] = []
     problems: list[Problem] = []

@@ -97,7 +97,10 @@ def _yaml_problem(exc: yaml.MarkedYAMLError) -> Problem:
     line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
     if isinstance(exc, yaml_guard.Refused):
         return Problem((), f"refused: {exc.problem}", line, column)
-    return Problem((), f"YAML syntax error: {exc.problem or exc.context}", line, column)
+    kind = (
+        "YAML error" if isinstance(exc, yaml.constructor.ConstructorError) else "YAML syntax error"
+    )
+    return Problem((), f"{kind}: {exc.problem or exc.context}", line, column)
 
 
 def _reader_problem(exc: yaml.YAMLError, text: str) -> Problem:

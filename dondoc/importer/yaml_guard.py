@@ -76,10 +76,14 @@ def _too_big(size: int) -> Problem:
 
 
 def _bad_character(ch: str, from_bytes: bool) -> str:
-    if from_bytes and 0xDC80 <= ord(ch) <= 0xDCFF:
-        byte = ord(ch) - 0xDC00
-        return f"byte 0x{byte:02x} is not UTF-8 text: save the file as UTF-8"
-    return f"character U+{ord(ch):04X} (a control character) is not allowed in a YAML file"
+    code = ord(ch)
+    if from_bytes and 0xDC80 <= code <= 0xDCFF:
+        return f"byte 0x{code - 0xDC00:02x} is not UTF-8 text: save the file as UTF-8"
+    if 0xD800 <= code <= 0xDFFF:
+        return f"U+{code:04X} is half of a surrogate pair, not a character"
+    if code < 0x20 or 0x7F <= code <= 0x9F:
+        return f"character U+{code:04X} (a control character) is not allowed in a YAML file"
+    return f"character U+{code:04X} is not allowed in a YAML file"
 
 
 class _Guard(Composer):
