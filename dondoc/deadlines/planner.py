@@ -8,16 +8,12 @@ from __future__ import annotations
 from calendar import monthrange
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import yaml
-
 from dondoc.deadlines.vn_calendar import VnCalendar
-from dondoc.errors import DondocError
 from dondoc.schemas.dates import to_utc
 from dondoc.schemas.messages import Period, Schedule
-from dondoc.schemas.overrides import CalendarOverrides, OverridesError, load_overrides
+from dondoc.schemas.overrides import CalendarOverrides
 from dondoc.schemas.timing import Offset, Reporting, Rules, WorkingDays
 
 OFFICE_OPENS = time(8, 0)  # reminders and working-day escalations go out when offices open
@@ -29,11 +25,11 @@ MAX_PERIODS = 160
 class Planner:
     """Computes schedules in one directive's timezone and calendar."""
 
-    def __init__(self, timezone: str, overrides: CalendarOverrides | None = None) -> None:
-        """The site's calendar file applies first; the directive's own overrides on top."""
+    def __init__(self, timezone: str, overrides: CalendarOverrides | None) -> None:
+        """`overrides`: the site's and the directive's days, merged by the caller
+        (`schemas.overrides.combined`); the planner reads no setting or file itself."""
         self.tz = ZoneInfo(timezone)
-        site = site_overrides() or CalendarOverrides()
-        self.calendar = VnCalendar(site.merged_with(overrides or CalendarOverrides()))
+        self.calendar = VnCalendar(overrides)
 
     def local_date(self, instant: datetime) -> date:
         return instant.astimezone(self.tz).date()
@@ -129,24 +125,3 @@ class Planner:
         remind = self.calendar.add_working_days(assigned_on, within.working_days).deadline
         escalate = self.calendar.add_working_days(remind, within.working_days).deadline
         return self.at(remind, OFFICE_OPENS), self.at(escalate, OFFICE_OPENS)
-
-
-def site_calendar() -> VnCalendar:
-    """The calendar with the site's own days (DONDOC_CALENDAR_FILE, a YAML of overrides)."""
-    return VnCalendar(site_overrides())
-
-
-def site_overrides() -> CalendarOverrides | None:
-    from dondoc.config import get_settings
-
-    path = get_settings().calendar_file
-    if path is None:
-        return None
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise DondocError(f"{path}: cannot read the calendar file ({exc})") from None
-    try:
-        return load_overrides(data)
-    except OverridesError as exc:
-        raise DondocError(f"{path}: {exc}") from None
