@@ -258,5 +258,9 @@ class DirectivePlan(Frozen):
         return self.spec(item).model_dump(mode="json", exclude=set(ROW_FIELDS))
 
     def content_hash(self) -> str:
-        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        """The plan's digest; an item's schedule is hashed flat, as the plan held it before it
+        was one model, so a directive stored then is still the same content now."""
+        data = self.model_dump(mode="json")
+        data["items"] = [{**i.pop("schedule"), **i} for i in data["items"]]
+        canonical = json.dumps(data, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(canonical.encode()).hexdigest()

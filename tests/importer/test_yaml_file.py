@@ -193,6 +193,13 @@ def test_content_hash_is_stable_for_the_same_file() -> None:
     assert load_directive(EXAMPLE).content_hash() == load_directive(EXAMPLE).content_hash()
 
 
+def test_content_hash_is_the_one_stored_before_the_schedule_became_one_model() -> None:
+    """The example started on 15/04/2024 hashes as it did when an item's schedule was six flat
+    fields (commit 389f2c6), so restarting a directive stored then finds the same content."""
+    expected = "24252a6c8c2bdf04e1a418aa60caaf6ff67b85f044407315f8362832f849e77c"
+    assert expected == load_directive(EXAMPLE, today=date(2024, 4, 15)).content_hash()
+
+
 @pytest.mark.parametrize(
     ("old", "new"),
     [
