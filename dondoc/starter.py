@@ -47,6 +47,7 @@ from dondoc.errors import (
     UnknownDirective,
     UnknownItem,
 )
+from dondoc.importer.calendar_file import read_site_overrides
 from dondoc.importer.yaml_file import DirectiveFileError, load_directive
 from dondoc.schemas.dates import end_of_day, parse_due, to_utc
 from dondoc.schemas.directive import DirectivePlan
@@ -94,9 +95,12 @@ ACTION_UPDATES: dict[
 }
 
 
-def read_plan(path: Path) -> DirectivePlan:
+def read_plan(path: Path, calendar_file: Path | None = None) -> DirectivePlan:
+    """A directive file, validated and resolved with the site's calendar (`calendar_file`,
+    DONDOC_CALENDAR_FILE) under the directive's own days."""
+    site = read_site_overrides(calendar_file)
     try:
-        return load_directive(path)
+        return load_directive(path, site=site)
     except DirectiveFileError as exc:
         raise InvalidFile(exc.render(), exc.problems) from None
 
