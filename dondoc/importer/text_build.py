@@ -6,12 +6,12 @@ import re
 
 from dondoc.importer import text_dates as dates
 from dondoc.importer.text_book import UnitBook
+from dondoc.importer.text_fill import add_dates, merge_support
 from dondoc.importer.text_header import addressees, committee, directive_code
 from dondoc.importer.text_mentions import find_mentions
 from dondoc.importer.text_model import (
     Draft,
     DraftItem,
-    DraftMilestone,
     DraftUnit,
     ImportTextError,
 )
@@ -204,7 +204,7 @@ class Builder:
                 roles = own
                 self._set_roles(item, own, parent)
             elif own.support:
-                _merge_support(item, own, self.book)
+                merge_support(item, own, self.book)
         for child in block.children:
             if depth >= MAX_DEPTH:
                 item.description += "\n" + child.own_text()
@@ -271,38 +271,16 @@ class Builder:
         else:
             item.lead, item.lead_note = [], "TODO: văn bản không nêu đơn vị chủ trì: cần bổ sung"
         item.support, item.support_note = [], ""
-        _merge_support(item, roles, self.book)
+        merge_support(item, roles, self.book)
         if roles.vague_support and self.addressees:
             more = Roles(support=list(self.addressees))
             more.support_quotes = [
                 f'"{roles.vague_support}" = các đơn vị ở phần mở đầu: cần xem lại'
             ]
-            _merge_support(item, more, self.book)
+            merge_support(item, more, self.book)
 
     def _add_dates(self, item: DraftItem, text: str) -> None:
-        found, remark = dates.deadlines(text, self.year)
-        if found:
-            last = max(found, key=lambda f: f.day)
-            item.due = last.day
-            others = [f'"{f.quote}"' for f in found if f is not last][:2]
-            item.due_note = f'hạn: "{last.quote}"' + (f" ({last.how})" if last.how else "")
-            if others:
-                item.due_note += "; cũng có " + ", ".join(others)
-        elif item.due is None:
-            item.due_note = (
-                f"TODO: {remark}: cần chọn hạn"
-                if remark
-                else ("TODO: không có hạn trong văn bản: cần bổ sung (dd/mm/yyyy)")
-            )
-        rule, quote = dates.reporting(text)
-        if rule:
-            item.reporting, item.reporting_note = rule, f"báo cáo: {quote}"
-        elif quote and not item.reporting_note:
-            item.reporting_note = quote
-        seen = {m.day for m in item.milestones}
-        for f in dates.milestones(text, self.year):
-            if f.day not in seen:
-                item.milestones.append(DraftMilestone(f.day, f.quote, f.how))
+        add_dates(item, text, self.year)
 
     def _used_units(self) -> list[DraftUnit]:
         """The units the draft names (the preamble's addressees may go unused)."""
@@ -321,17 +299,6 @@ class Builder:
                 number, n = f"{base}-{n}", n + 1
             it.number = number
             seen.add(number)
-
-
-def _merge_support(item: DraftItem, roles: Roles, book: UnitBook) -> None:
-    leads = book.expand(item.lead)
-    kept = [c for c in roles.support if c not in item.support and not (book.expand([c]) & leads)]
-    if kept:
-        item.support += kept
-        quotes = "; ".join(roles.support_quotes[:2])
-        item.support_note = (
-            f"{item.support_note}; {quotes}" if item.support_note else f"phối hợp: {quotes}"
-        )
 
 
 def _label(block: Block, n: int) -> str:
