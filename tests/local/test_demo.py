@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -17,6 +19,17 @@ from dondoc.schemas.views import DirectiveView
 from dondoc.starter import read_plan
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+
+
+class TestImports:
+    def test_the_demo_does_not_reach_back_into_the_cli(self) -> None:
+        """demo.py imported `dondoc.cli` and rewrote its module global: the one import circle."""
+        code = (
+            "import sys, dondoc.local.demo; "
+            "print([m for m in sys.modules if m.split('.')[:2] == ['dondoc', 'cli']])"
+        )
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        assert (done.returncode, done.stdout) == (0, "[]\n"), done.stderr
 
 
 class TestCompress:
