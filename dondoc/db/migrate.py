@@ -69,9 +69,9 @@ def revision(engine: Engine, message: str) -> None:
 if __name__ == "__main__":
     import sys
 
-    from dondoc.db.session import make_engine
+    from sqlalchemy import create_engine
 
     url, message = sys.argv[1], sys.argv[2]
-    eng = make_engine(url)
+    eng = create_engine(url)
     upgrade(eng)
     revision(eng, message)

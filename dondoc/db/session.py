@@ -8,6 +8,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from dondoc.db.migrate import upgrade
+
 SessionFactory = sessionmaker[Session]
 
 
@@ -37,8 +39,6 @@ def session_factory(engine: Engine) -> SessionFactory:
 def open_database(url: str, *, migrate: bool = True) -> SessionFactory:
     """The one way every face opens dondoc's database: an engine, the schema brought up to date
     (alembic, under a lock against concurrent upgrades), and a session factory."""
-    from dondoc.db.migrate import upgrade
-
     engine = make_engine(url)
     if migrate:
         upgrade(engine)
