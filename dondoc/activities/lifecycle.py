@@ -161,6 +161,8 @@ def _apply(s: Session, item: Item, inp: RecordActionInput) -> None:
                 s.add(Assignment(item_id=item.id, unit_code=change.unit, role=change.add_as.value))
             else:
                 a.role, a.active = change.add_as.value, True
+                if change.refused is False:  # a kept unit's refusal is settled by the reassignment
+                    a.refused_at = a.refusal_reason = None
             continue
         if a is None:
             continue

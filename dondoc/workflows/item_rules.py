@@ -155,6 +155,13 @@ def reassign_problem(b: Book, inp: ReassignInput) -> str | None:
     both = sorted(set(lead) & set(support))
     if both:
         return f"unit(s) {', '.join(both)} cannot be both lead and support"
+    done = [c for c in lead if (u := b.unit(c)) is not None and u.done]
+    if len(done) == len(lead):
+        # Done units report no more, so such an item would stay open for good.
+        return (
+            f"every lead unit left ({', '.join(done)}) has already reported {b.where} done:"
+            " keep or add a lead that still has work to do, or recall the item"
+        )
     return _known_problem(b, lead + support)
 
 

@@ -155,7 +155,12 @@ def reassign(b: Book, inp: ReassignInput) -> Act:
     removed = [c for c in b.codes() if c not in roles]
     added = [c for c in roles if b.unit(c) is None]
     changes = [AssignmentChange(unit=c, remove=True) for c in removed]
-    changes += [AssignmentChange(unit=c, add_as=r) for c, r in roles.items() if c not in removed]
+    refused = {u.code for u in b.units if u.refused_at is not None}
+    changes += [
+        AssignmentChange(unit=c, add_as=r, refused=False if c in refused else None)
+        for c, r in roles.items()
+        if c not in removed
+    ]
     units: list[UnitProgress] = []
     for code, role in roles.items():
         kept = b.unit(code)

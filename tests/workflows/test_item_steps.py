@@ -274,11 +274,6 @@ def test_reassign_clears_the_refusal_of_a_unit_it_keeps() -> None:
     assert b.get("KHOI_VAN") == UnitProgress(code="KHOI_VAN", role=Role.LEAD, progress=10)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: reassign clears a kept unit's refusal in the workflow's state but records only"
-    " add_as for it, so the database's assignment row keeps refused_at (needs refused=False)",
-)
 def test_reassign_records_the_cleared_refusal_of_a_unit_it_keeps() -> None:
     b = refused()
     act = steps.reassign(b, ReassignInput(actor=COMMITTEE, lead=["KHOI_VAN", "UBND"], reason="giữ"))
@@ -286,12 +281,6 @@ def test_reassign_records_the_cleared_refusal_of_a_unit_it_keeps() -> None:
     assert any(c.refused is False for c in kept)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a reassignment that leaves only leads already done keeps the item open for good"
-    " (done units may not report again; it escalates until recalled); neither reassign_problem"
-    " refuses it nor reassign completes the item",
-)
 def test_a_reassignment_leaving_only_finished_leads_does_not_leave_the_item_open() -> None:
     b = set_unit(book(lead=["KHOI_VAN", "UBND"]), "KHOI_VAN", progress=100, done=True)
     inp = ReassignInput(actor=COMMITTEE, lead=["KHOI_VAN"], reason="UBND không cần nữa")

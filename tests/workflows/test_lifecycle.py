@@ -457,3 +457,25 @@ async def test_awaiting_review_is_visible_in_the_database_and_the_directive(
         ItemStatus.AWAITING_REVIEW,
         ItemStatus.AWAITING_REVIEW,
     )
+
+
+async def test_a_reassignment_that_keeps_a_refusing_unit_clears_its_refusal_in_the_database(
+    scenario: Scenario,
+) -> None:
+    await scenario.start_item(scenario.now + 20 * DAY, lead="[KHOI_VAN]")
+    await scenario.act("refuse", RefuseInput(unit="KHOI_VAN", reason="thiếu nhân lực"))
+    change = ReassignInput(actor=COMMITTEE, lead=["KHOI_VAN", "UBND"], reason="thêm UBND")
+    await scenario.act("reassign", change)
+    kept = scenario.assignments()["KHOI_VAN"]
+    lead = (await scenario.state()).unit("KHOI_VAN")
+    assert lead is not None
+    assert (kept.refused_at, kept.refusal_reason, lead.refused_at) == (None, None, None)
+
+
+async def test_a_reassignment_leaving_only_finished_leads_is_rejected(scenario: Scenario) -> None:
+    """Done units report no more: such an item would stay open, escalating, for good."""
+    await scenario.start_item(scenario.now + 20 * DAY, lead="[KHOI_VAN, UBND]")
+    await scenario.report(unit="KHOI_VAN", done=True)
+    change = ReassignInput(actor=COMMITTEE, lead=["KHOI_VAN"], reason="UBND không cần nữa")
+    message = await scenario.rejected("reassign", change)
+    assert "has already reported" in message
