@@ -5,12 +5,14 @@ from __future__ import annotations
 import sys
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol
+from zoneinfo import ZoneInfo
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from dondoc.labels import DIRECTIVE_STATUS_VN, ITEM_STATUS_VN, kind_label, level_label
+from dondoc.schemas.directive import DirectivePlan
 from dondoc.schemas.lifecycle import ActionResult
 from dondoc.schemas.messages import ItemStatus, ReportResult, Role
 from dondoc.schemas.views import DirectiveView, ItemRow, UnitView
@@ -128,6 +130,29 @@ class Renderer:
             self.console.print(f"{total} nhiệm vụ")
 
     # -- one-line answers --------------------------------------------------------------------
+
+    def plan(self, plan: DirectivePlan) -> None:
+        """A validated directive as it would start (`dondoc start --dry-run`): nothing started."""
+        tz, out = ZoneInfo(plan.timezone), self.console
+        issued = f" · ban hành {plan.issued_on:%d/%m/%Y}" if plan.issued_on else ""
+        out.print(f"[bold]{escape(plan.code)}[/bold] — {escape(plan.title)}")
+        out.print(f"Cấp ủy {plan.committee}{issued} · {len(plan.items)} nhiệm vụ · {plan.timezone}")
+        table = Table()
+        for name in ("Số", "Nhiệm vụ", "Hạn", "Nhắc", "Chủ trì", "Phối hợp", "Mốc", "Kỳ báo cáo"):
+            table.add_column(name, no_wrap=name in ("Số", "Hạn", "Nhắc"))
+        for item in plan.items:
+            table.add_row(
+                escape(item.number),
+                escape(item.title),
+                self.when(item.schedule.due.astimezone(tz)),
+                self.when(item.schedule.remind_at.astimezone(tz)),
+                ", ".join(item.lead),
+                ", ".join(item.support) or "—",
+                str(len(item.milestones)) if item.milestones else "—",
+                str(len(item.periods)) if item.periods else "—",
+            )
+        out.print(table)
+        out.print("Hợp lệ; chưa khởi chạy (--dry-run).")
 
     def report_result(self, item: str, result: ReportResult) -> None:
         again = " (đã ghi nhận trước đó)" if result.duplicate else ""

@@ -14,14 +14,22 @@ app = typer.Typer()
 
 
 @app.command()
-def start(file: Annotated[Path, typer.Argument(help="directive YAML file")]) -> None:
+def start(
+    file: Annotated[Path, typer.Argument(help="directive YAML file")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="validate and show the plan; start nothing")
+    ] = False,
+) -> None:
     """Validate, store and start a directive; prints the directive workflow id."""
     from dondoc.client import connect
     from dondoc.db.session import open_database
     from dondoc.starter import read_plan, start_plan
 
     found = settings()
-    plan = read_plan(file)
+    plan = read_plan(file, found.calendar_file)
+    if dry_run:
+        out.plan(plan)
+        return
 
     async def go() -> None:
         client = await connect(found)
