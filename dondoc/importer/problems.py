@@ -8,6 +8,7 @@ from dataclasses import dataclass
 Loc = tuple[str | int, ...]
 
 MAX_MESSAGE = 300  # a message quotes values back; never a megabyte of them
+MAX_PROBLEMS = 100  # a list of 100,000 unknown codes is not 100,000 lines to read
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,14 @@ class DirectiveFileError(Exception):
                 where += f":{p.line}" + (f":{p.column}" if p.column else "")
             lines.append(f"  {where}: {describe(p.loc)}: {safe(p.message, MAX_MESSAGE)}")
         return "\n".join(lines)
+
+
+def capped(problems: list[Problem]) -> list[Problem]:
+    """The first MAX_PROBLEMS, then one saying how many more there are and where they start."""
+    if len(problems) <= MAX_PROBLEMS:
+        return problems
+    rest, first = len(problems) - MAX_PROBLEMS, problems[MAX_PROBLEMS]
+    return [*problems[:MAX_PROBLEMS], Problem((), f"and {rest:,} more problem(s)", first.line)]
 
 
 def describe(loc: Loc) -> str:

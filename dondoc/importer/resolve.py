@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from pydantic import ValidationError
+
 from dondoc.deadlines.planner import Planner
 from dondoc.importer.problems import DirectiveFileError, Problem
-from dondoc.schemas.dates import FIRST_YEAR, LAST_YEAR, end_of_day, to_utc
+from dondoc.schemas.dates import end_of_day, to_utc
 from dondoc.schemas.directive import DirectiveFile, DirectivePlan, ItemDef, ItemPlan, RelativeDue
 from dondoc.schemas.messages import Milestone
 from dondoc.schemas.overrides import CalendarOverrides, combined
@@ -23,7 +25,8 @@ def resolve(
     """The plan of `d` as of `today` (the day it is started, in its timezone), on the site's
     calendar overrides with the directive's own on top. Reads no clock, setting or file.
 
-    Raises `DirectiveFileError` (places without lines) for a deadline counted past the calendar.
+    Raises `DirectiveFileError` (places without lines) for an item whose deadlines fall past the
+    calendar (its years end in 2100).
     """
     planner = Planner(d.timezone, combined(site, d.calendar))
     base = d.issued_on or today
@@ -32,9 +35,9 @@ def resolve(
     for pos, item in enumerate(d.items):
         try:
             items.append(_item(d, item, pos, planner, base, today))
-        except _Beyond as exc:
-            problems.append(Problem(("items", pos, "due"), str(exc)))
-        except (OverflowError, ValueError) as exc:  # a day the calendar cannot count to
+        except ValidationError:
+            raise  # a plan the models refuse is a bug here, not a problem of the file
+        except (OverflowError, ValueError) as exc:  # a day past the calendar (OutsideCalendar)
             msg = f"its deadlines cannot be planned: {exc}"
             problems.append(Problem(("items", pos, "due"), msg))
     if problems:
@@ -50,10 +53,6 @@ def resolve(
         units=d.units,
         items=items,
     )
-
-
-class _Beyond(ValueError):
-    """A relative deadline counted past the calendar's last year."""
 
 
 def _item(
@@ -131,11 +130,5 @@ def _due(item: ItemDef, planner: Planner, base: date) -> tuple[datetime, list[st
         else:
             assert item.due.days is not None
             counted = planner.calendar.add_days(base, item.due.days)
-        if not FIRST_YEAR <= counted.deadline.year <= LAST_YEAR:
-            day = counted.deadline.strftime("%d/%m/%Y")
-            raise _Beyond(
-                f"counted from {base:%d/%m/%Y}, the deadline falls on {day}, after the years"
-                f" dondoc plans for ({FIRST_YEAR}–{LAST_YEAR})"
-            )
         return _instant(counted.deadline, planner), counted.explanation
     return _instant(item.due, planner), []

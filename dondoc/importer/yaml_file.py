@@ -13,7 +13,7 @@ import yaml
 from pydantic import ValidationError
 
 from dondoc.importer import file_rules, yaml_guard
-from dondoc.importer.problems import DirectiveFileError, Loc, Problem, safe
+from dondoc.importer.problems import DirectiveFileError, Loc, Problem, capped, safe
 from dondoc.importer.resolve import resolve
 from dondoc.schemas import words
 from dondoc.schemas.directive import DirectiveFile, DirectivePlan
@@ -74,7 +74,7 @@ def _read(data: str | bytes, source: str) -> tuple[DirectiveFile, Locate]:
 
     def locate(found: list[Problem]) -> list[Problem]:
         located = _with_lines(_dedupe(found), node, raw)
-        return sorted(located, key=lambda p: p.line or 0)
+        return capped(sorted(located, key=lambda p: p.line or 0))
 
     if duplicates:  # the data holds only the last value: what else is wrong there would mislead
         raise DirectiveFileError(source, locate(duplicates))

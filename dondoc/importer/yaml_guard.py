@@ -23,7 +23,8 @@ from yaml.scanner import Scanner
 
 from dondoc.importer.problems import Loc, Problem
 
-MAX_CHARS = 8 * 2**20  # a directive of 10,000 items is ~5 MB of YAML
+MAX_CHARS = 8 * 2**20  # long descriptions: a scalar costs little, a node much more
+MAX_NODES = 150_000  # ~1 s and ~80 MB to compose; a directive has ~20 per item (5,000 items)
 MAX_DEPTH = 32  # a directive nests 6 levels deep
 MAX_ALIASES = 100
 MAX_REPEATED = 10_000  # values that aliases repeat in all, counted as if written out
@@ -54,20 +55,19 @@ def decode(data: str | bytes) -> tuple[str, list[Problem]]:
             return "", [_too_big(len(data))]
         text = data
     problems: list[Problem] = []
-    last_line = 0
-    for found in _NOT_YAML.finditer(text):
-        line = text.count("\n", 0, found.start()) + 1
-        if line == last_line:
-            continue
+    at = 0  # one search per line with a bad character, and at most MAX_REPORTED + 1 of them
+    while (found := _NOT_YAML.search(text, at)) is not None:
+        start = found.start()
+        line = text.count("\n", 0, start) + 1
         if len(problems) == MAX_REPORTED:
-            rest = len({text.count("\n", 0, m.start()) for m in _NOT_YAML.finditer(text)}) - 10
-            problems.append(Problem((), f"and {rest} more line(s) like these", line))
+            problems.append(Problem((), "and more lines like these", line))
             break
-        last_line = line
-        column = found.start() - text.rfind("\n", 0, found.start())
-        problems.append(
-            Problem((), _bad_character(found.group(), isinstance(data, bytes)), line, column)
-        )
+        column = start - text.rfind("\n", 0, start)
+        message = _bad_character(found.group(), isinstance(data, bytes))
+        problems.append(Problem((), message, line, column))
+        at = text.find("\n", start) + 1
+        if at == 0:
+            break
     return text, problems
 
 
@@ -93,6 +93,7 @@ class _Guard(Composer):
 
     def get_single_node(self) -> Node | None:
         self.depth = 0
+        self.nodes = 0
         self.aliases = 0
         self.repeated = 0
         self.open: set[str] = set()  # anchors whose node is being composed
@@ -105,6 +106,10 @@ class _Guard(Composer):
             return self._alias(parent, index, event)
         if self.depth >= MAX_DEPTH:
             raise Refused(f"nested deeper than {MAX_DEPTH} levels", event.start_mark)
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            msg = f"more than {MAX_NODES:,} values: split the directive into several files"
+            raise Refused(msg, event.start_mark)
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
             self.open.add(anchor)

@@ -25,9 +25,10 @@ from dondoc.schemas.overrides import CalendarOverrides
 from dondoc.schemas.timing import Offset, Reporting, Rules, SupportDue, WorkingDays, by_shape
 
 # Sizes: every item's workflow input (ItemSpec) carries its title, its units and the directive's
-# unit codes, and Temporal refuses a payload over 2 MB (a 2.5 MiB title retried for ever).
+# unit codes, and Temporal refuses a payload over 2 MB (a 2.5 MiB title retried for ever); the
+# directive's workflow carries every item's status (5,000 items: ~200 KB, under the 256 KB warning).
 MAX_TITLE, MAX_TEXT = 500, 20_000
-MAX_UNITS, MAX_ITEMS, MAX_MILESTONES = 1_000, 10_000, 100
+MAX_UNITS, MAX_ITEMS, MAX_MILESTONES = 1_000, 5_000, 100
 
 # PostgreSQL refuses NUL; no other control character belongs in a directive's text either.
 # Tabs and line breaks stay (descriptions are quoted verbatim); lone surrogates are no text.

@@ -198,6 +198,16 @@ class TestText:
         assert all(len(p.message) < 300 for p in problems)
 
 
+class TestManyProblems:
+    def test_a_hundred_problems_then_how_many_more(self) -> None:
+        """5,000 unknown lead codes, and a lead over 1,000 units: 100 problems, then one line
+        saying that 4,901 more follow."""
+        codes = ", ".join(f"X{n}" for n in range(5000))
+        problems = problems_of(edit("lead: [UBND]", f"lead: [{codes}]"))
+        expected = (101, "and 4,901 more problem(s)", 15)
+        assert expected == (len(problems), problems[-1].message, problems[-1].line)
+
+
 class TestDuplicateKeys:
     @pytest.mark.parametrize(
         ("old", "new", "line", "loc", "first"),
