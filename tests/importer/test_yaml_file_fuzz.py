@@ -24,6 +24,7 @@ TODAY = date(2024, 5, 6)
 PAYLOAD_LIMIT = 2 * 2**20
 WHOLE_FILE = ("expected a mapping", "the file has")  # problems of the file, not of a line
 
+BIG_LIST = "[" + ", ".join(["UBND"] * 20_000) + "]"
 LAUGHS = "".join(
     f"x{n}: &x{n} [{', '.join([f'*x{n - 1}' if n else 'lol'] * 9)}]\n" for n in range(9)
 )
@@ -44,7 +45,7 @@ scalars = st.one_of(
     st.sampled_from(["UBND", "KHONG_CO", "DOAN_THE", "[UBND, UBND]", "[KHONG_CO]", "[{a: 1}]"]),
     st.text(max_size=40).map(json.dumps),  # \u0000, \ud800, control characters, any letters
     st.text(st.characters(exclude_categories=["Cc", "Cs"]), max_size=40),  # may break the YAML
-    st.sampled_from(["a" * 1_000_000, '"' + "ư" * 1_000_000 + '"', "1" * 5000]),
+    st.sampled_from(["a" * 1_000_000, '"' + "ư" * 1_000_000 + '"', "1" * 5000, BIG_LIST]),
     st.integers(min_value=30, max_value=3000).map(lambda n: nested(n, "[", "]")),
     st.integers(min_value=30, max_value=600).map(lambda n: nested(n, "{a: ", "}")),
     st.sampled_from(["&a [*a]", "*x8", "&z {b: *z}"]),
