@@ -39,6 +39,7 @@ class RecordActionInput(Frozen):
     extensions_used: int | None = None
     completed_at: datetime | None = None
     assignments: list[AssignmentChange] = Field(default_factory=list)
+    by: str | None = None  # the signed-in user who acted (web), if any
 
 
 class PlanScheduleInput(Frozen):

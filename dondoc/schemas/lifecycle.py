@@ -10,7 +10,7 @@ from pydantic import Field, StrictBool
 
 from dondoc.schemas import Frozen
 from dondoc.schemas.status import ItemStatus
-from dondoc.schemas.text import Code, Reason, Text
+from dondoc.schemas.text import Code, Reason, Text, Username
 
 
 class ActionKind(StrEnum):
@@ -40,6 +40,7 @@ class AckInput(Frozen):
     """`acknowledge`: a unit confirms it has received the assignment (tiếp nhận)."""
 
     unit: Code
+    by: Username | None = None  # the signed-in user who acted (web), if any
 
 
 class RefuseInput(Frozen):
@@ -47,6 +48,7 @@ class RefuseInput(Frozen):
 
     unit: Code
     reason: Reason
+    by: Username | None = None  # the signed-in user who acted (web), if any
 
 
 class RefusalDecisionInput(Frozen):
@@ -57,6 +59,7 @@ class RefusalDecisionInput(Frozen):
     decision: Literal["overrule", "reassign"]
     new_unit: Code | None = None
     reason: Text | None = None
+    by: Username | None = None  # the signed-in user who acted (web), if any
 
 
 class ExtensionRequestInput(Frozen):
@@ -65,6 +68,7 @@ class ExtensionRequestInput(Frozen):
     unit: Code
     new_due: datetime
     reason: Reason
+    by: Username | None = None  # the signed-in user who acted (web), if any
 
 
 class ExtensionDecisionInput(Frozen):
@@ -74,6 +78,7 @@ class ExtensionDecisionInput(Frozen):
     approve: StrictBool
     new_due: datetime | None = None
     reason: Text | None = None
+    by: Username | None = None  # the signed-in user who acted (web), if any
 
 
 class ReassignInput(Frozen):
@@ -83,6 +88,7 @@ class ReassignInput(Frozen):
     lead: list[Code] | None = None
     support: list[Code] | None = None
     reason: Reason
+    by: Username | None = None  # the signed-in user who acted (web), if any
 
 
 class RecallInput(Frozen):
@@ -90,6 +96,7 @@ class RecallInput(Frozen):
 
     actor: Code
     reason: Reason
+    by: Username | None = None  # the signed-in user who acted (web), if any
 
 
 class ReviewInput(Frozen):
@@ -99,6 +106,7 @@ class ReviewInput(Frozen):
     accepted: StrictBool
     reason: Text | None = None
     new_due: datetime | None = None
+    by: Username | None = None  # the signed-in user who acted (web), if any
 
 
 class ExplanationRequestInput(Frozen):
@@ -107,6 +115,7 @@ class ExplanationRequestInput(Frozen):
     actor: Code
     due: datetime
     reason: Text | None = None
+    by: Username | None = None  # the signed-in user who acted (web), if any
 
 
 class ExplanationInput(Frozen):
@@ -114,6 +123,7 @@ class ExplanationInput(Frozen):
 
     unit: Code
     text: Reason
+    by: Username | None = None  # the signed-in user who acted (web), if any
 
 
 class ExplanationDecisionInput(Frozen):
@@ -124,6 +134,7 @@ class ExplanationDecisionInput(Frozen):
     new_due: datetime | None = None
     lead: list[Code] | None = None
     reason: Text | None = None
+    by: Username | None = None  # the signed-in user who acted (web), if any
 
 
 ActionInput = (
@@ -177,3 +188,4 @@ class ActionLog(Frozen):
     unit: str | None = None
     reason: str | None = None
     data: dict[str, Any] = Field(default_factory=dict)
+    by: str | None = None  # the signed-in user, when a person acted through the web

@@ -19,7 +19,7 @@ from pydantic import (
 from dondoc.schemas import Frozen
 from dondoc.schemas.lifecycle import ActionLog, DeadlineChange, Explanation, ExtensionRequest
 from dondoc.schemas.status import DirectiveStatus, ItemStatus, Role
-from dondoc.schemas.text import Code, Storable, Text
+from dondoc.schemas.text import Code, Storable, Text, Username
 
 __all__ = ["DirectiveStatus", "ItemStatus", "Role"]
 
@@ -161,6 +161,7 @@ class ReportInput(Frozen):
     note: Note | None = None
     done: StrictBool = False
     report_id: ReportId | None = None
+    by: Username | None = None  # the signed-in user who reported (web), if any
 
     @model_validator(mode="before")
     @classmethod

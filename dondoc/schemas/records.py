@@ -67,6 +67,7 @@ class RecordReportInput(Frozen):
     received: bool = False  # a report also acknowledges receipt
     closes: ItemStatus | None = None  # this report completes the item: record that too
     tell: TellDirectiveInput | None = None  # and tell the directive (`…_and_tell` activities)
+    by: str | None = None  # the signed-in user who reported (web), if any
 
 
 class SendRemindersInput(Frozen):

@@ -34,3 +34,7 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000),
 Reason = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000), Storable
 ]
+# The person who acted, as signed in (a username); filled by the web server, never by the body.
+Username = Annotated[
+    str, Strict(), StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")
+]

@@ -156,6 +156,7 @@ class TaskItemWorkflow(LifecycleUpdates):
                 received=step.first_receipt,
                 closes=closes,
                 tell=tell,
+                by=inp.by,
             )
         )
         # Re-read after the await: the phase may have moved meanwhile.
@@ -166,6 +167,7 @@ class TaskItemWorkflow(LifecycleUpdates):
                     inp.unit,
                     notify=[b.spec.committee],
                     changes={"status": ItemStatus.AWAITING_REVIEW},
+                    by=inp.by,
                 )
             )
             await self._tell_directive()

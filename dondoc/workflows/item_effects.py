@@ -71,6 +71,7 @@ class ItemEffects:
                 unit=step.unit,
                 reason=step.reason,
                 data=step.data,
+                by=step.by,
             )
         )
         changes = dict(step.changes)
@@ -88,6 +89,7 @@ class ItemEffects:
                 data=step.data,
                 at=now,
                 notify=step.notify,
+                by=step.by,
                 **changes,
             )
         )
@@ -106,10 +108,11 @@ class ItemEffects:
         due: datetime,
         reason: str | None,
         assignments: list[AssignmentChange] | None = None,
+        by: str | None = None,
     ) -> None:
         """Move the deadline and re-arm every timer that follows from it, in one step."""
         schedule = await calls.plan_schedule(PlanScheduleInput(item=self._ref, due=due))
-        act = steps.move_deadline(self.b, due, schedule, kind, actor, reason, self._now())
+        act = steps.move_deadline(self.b, due, schedule, kind, actor, reason, self._now(), by)
         self._wake = True
         await self._do(act, assignments)
         await self._tell_directive()
@@ -139,6 +142,11 @@ class ItemEffects:
         b.status, b.completed_at, b.recall_reason = ItemStatus.RECALLED, self._now(), inp.reason
         changes = {"status": ItemStatus.RECALLED, "completed_at": b.completed_at}
         act = steps.Act(
-            ActionKind.RECALLED, inp.actor, reason=inp.reason, notify=b.codes(), changes=changes
+            ActionKind.RECALLED,
+            inp.actor,
+            reason=inp.reason,
+            notify=b.codes(),
+            changes=changes,
+            by=inp.by,
         )
         await self._do(act)

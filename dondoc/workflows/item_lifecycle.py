@@ -45,7 +45,11 @@ class LifecycleUpdates(ItemEffects):
             return self._result(f"{inp.unit} đã tiếp nhận trước đó")
         await self._do(
             steps.Act(
-                ActionKind.RECEIPT, inp.unit, unit=inp.unit, changes={"assignments": received}
+                ActionKind.RECEIPT,
+                inp.unit,
+                unit=inp.unit,
+                changes={"assignments": received},
+                by=inp.by,
             )
         )
         return self._result(f"{inp.unit} đã tiếp nhận")
@@ -104,12 +108,15 @@ class LifecycleUpdates(ItemEffects):
                     inp.actor,
                     reason=inp.reason,
                     notify=[request.unit],
+                    by=inp.by,
                 )
             )
             return self._result("không đồng ý gia hạn")
         self.b.extensions_used += 1
         due = inp.new_due or request.new_due
-        await self._new_deadline(ActionKind.EXTENSION_APPROVED, inp.actor, due, inp.reason)
+        await self._new_deadline(
+            ActionKind.EXTENSION_APPROVED, inp.actor, due, inp.reason, by=inp.by
+        )
         return self._result(f"gia hạn đến {due.isoformat()}")
 
     @decide_extension.validator
@@ -148,7 +155,9 @@ class LifecycleUpdates(ItemEffects):
             on_time = b.submitted_at <= b.spec.due
             b.completed_at = b.submitted_at
             b.status = ItemStatus.COMPLETED_ON_TIME if on_time else ItemStatus.COMPLETED_LATE
-            act = steps.Act(ActionKind.REVIEW_ACCEPTED, inp.actor, reason=inp.reason, notify=leads)
+            act = steps.Act(
+                ActionKind.REVIEW_ACCEPTED, inp.actor, reason=inp.reason, notify=leads, by=inp.by
+            )
             await self._do(act)
             return self._result("đánh giá đạt")
         assert inp.new_due is not None
@@ -157,7 +166,12 @@ class LifecycleUpdates(ItemEffects):
         b.status, b.submitted_at = ItemStatus.IN_PROGRESS, None
         reopen = [AssignmentChange(unit=c, reopen=True) for c in leads]
         await self._new_deadline(
-            ActionKind.REVIEW_RETURNED, inp.actor, inp.new_due, inp.reason, assignments=reopen
+            ActionKind.REVIEW_RETURNED,
+            inp.actor,
+            inp.new_due,
+            inp.reason,
+            assignments=reopen,
+            by=inp.by,
         )
         return self._result("đánh giá chưa đạt; làm lại")
 
@@ -203,20 +217,22 @@ class LifecycleUpdates(ItemEffects):
                 reason=inp.reason,
                 data={"decision": inp.decision},
                 notify=[u.code for u in b.leads()],
+                by=inp.by,
             )
         )
         if inp.decision == "extend":
             assert inp.new_due is not None
             b.extensions_used += 1
             await self._new_deadline(
-                ActionKind.EXTENSION_APPROVED, inp.actor, inp.new_due, inp.reason
+                ActionKind.EXTENSION_APPROVED, inp.actor, inp.new_due, inp.reason, by=inp.by
             )
         elif inp.decision == "reassign":
             reason = inp.reason or "sau giải trình"
-            change = ReassignInput(actor=inp.actor, lead=inp.lead, reason=reason)
+            change = ReassignInput(actor=inp.actor, lead=inp.lead, reason=reason, by=inp.by)
             await self._do(steps.reassign(b, change))
         elif inp.decision == "recall":
-            await self._recall(RecallInput(actor=inp.actor, reason=inp.reason or "sau giải trình"))
+            reason = inp.reason or "sau giải trình"
+            await self._recall(RecallInput(actor=inp.actor, reason=reason, by=inp.by))
         return self._result(f"kết luận: {inp.decision}")
 
     @decide_explanation.validator

@@ -56,6 +56,7 @@ class Act:
     data: dict[str, Any] = field(default_factory=dict)
     key: str | None = None  # a timer's key; else the action's position in the log
     changes: dict[str, Any] = field(default_factory=dict)  # RecordActionInput's other fields
+    by: str | None = None  # the signed-in user (web) on whose behalf the unit acted
 
 
 Step = Remind | Act
@@ -121,6 +122,7 @@ def refuse(b: Book, inp: RefuseInput, now: datetime) -> Act:
         reason=inp.reason,
         notify=[b.spec.committee],
         changes={"assignments": [change]},
+        by=inp.by,
     )
 
 
@@ -133,6 +135,7 @@ def overrule_refusal(b: Book, inp: RefusalDecisionInput) -> Act:
         reason=inp.reason,
         notify=[inp.unit],
         changes={"assignments": [AssignmentChange(unit=inp.unit, refused=False)]},
+        by=inp.by,
     )
 
 
@@ -145,6 +148,7 @@ def refusal_reassignment(b: Book, inp: RefusalDecisionInput) -> ReassignInput:
         lead=[swap.get(u.code, u.code) for u in b.leads()],
         support=[swap.get(u.code, u.code) for u in b.supports()],
         reason=inp.reason or f"{inp.unit} từ chối",
+        by=inp.by,
     )
 
 
@@ -178,6 +182,7 @@ def reassign(b: Book, inp: ReassignInput) -> Act:
         notify=removed + added,
         data={"changes": "; ".join(told) or "đổi vai trò", "lead": lead, "support": support},
         changes={"assignments": changes},
+        by=inp.by,
     )
 
 
@@ -195,6 +200,7 @@ def request_extension(b: Book, inp: ExtensionRequestInput, now: datetime) -> Act
         reason=inp.reason,
         notify=[b.spec.committee],
         data={"new_due": inp.new_due.isoformat()},
+        by=inp.by,
     )
 
 
@@ -206,6 +212,7 @@ def move_deadline(
     actor: str,
     reason: str | None,
     now: datetime,
+    by: str | None = None,
 ) -> Act:
     """The deadline moved (extension, returned review, decision): every timer re-armed from it."""
     b.deadline_seq += 1
@@ -226,6 +233,7 @@ def move_deadline(
             "extensions_used": b.extensions_used,
             "status": b.status,
         },
+        by=by,
     )
 
 
@@ -237,6 +245,7 @@ def request_explanation(b: Book, inp: ExplanationRequestInput, now: datetime) ->
         reason=inp.reason,
         notify=[u.code for u in b.leads()],
         data={"due": inp.due.isoformat()},
+        by=inp.by,
     )
 
 
@@ -250,4 +259,5 @@ def explain(b: Book, inp: ExplanationInput) -> Act:
         unit=inp.unit,
         reason=inp.text,
         notify=[b.spec.committee],
+        by=inp.by,
     )
