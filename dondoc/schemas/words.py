@@ -15,12 +15,27 @@ Loc = tuple[int | str, ...]
 _CHOICES = re.compile(r"^\^?\(?((?:[\w.-]+\|)+[\w.-]+)\)?\$?$")
 
 
+# What to write where a required field of a directive file is missing (a draft from
+# `dondoc import` leaves `due` out when the text gives no deadline).
+_MISSING_HINTS = {
+    "due": "add `due: dd/mm/yyyy` (the end of that day), an ISO datetime with its offset,"
+    " or `{working_days: N}` counted from issued_on",
+    "lead": "add `lead: [UNIT]`, the unit(s) that lead (chủ trì) the item",
+    "title": "add `title:`, a short name for it",
+    "number": 'add `number: "1"`, its number in the directive',
+    "code": "add `code:`, the directive's number, e.g. 127-KH/ĐU",
+    "committee": "add `committee: UNIT`, the unit escalations go to",
+}
+
+
 def message(error: ErrorDetails) -> str:
     """What is wrong with one value, in words a user can act on (without where it is)."""
     kind = error["type"]
     text = str(error["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
     if kind == "missing":
-        return "required field is missing"
+        field = error["loc"][-1] if error["loc"] else None
+        hint = _MISSING_HINTS.get(field) if isinstance(field, str) else None
+        return f"required field is missing: {hint}" if hint else "required field is missing"
     if kind == "extra_forbidden":
         return "unknown field (check its spelling)"
     if kind in ("time_delta_parsing", "time_delta_type"):

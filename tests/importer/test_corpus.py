@@ -45,6 +45,8 @@ class TestCorpus:
             parse_directive(text, name)
         except DirectiveFileError as exc:
             problems = [p.message for p in exc.problems]
-        assert set(problems) <= {"required field is missing"}
+        assert all(
+            p.startswith("required field is missing: add `due: dd/mm/yyyy`") for p in problems
+        )
         filled = text.replace("    # due: ", "    due: 2030-12-31  # ")
         assert parse_directive(filled, name).items

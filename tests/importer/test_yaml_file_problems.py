@@ -259,7 +259,7 @@ def test_missing_required_field() -> None:
     problems = problems_of(edit('title: "Chỉ thị thử về công tác dân vận"\n', ""))
     expected = [("title",)]
     assert expected == [p.loc for p in problems]
-    expected_message = "required field is missing"
+    expected_message = "required field is missing: add `title:`, a short name for it"
     assert expected_message == problems[0].message
 
 
