@@ -7,6 +7,7 @@ from pathlib import Path
 import yaml
 
 from dondoc.errors import InvalidSetting
+from dondoc.importer.yaml_guard import compose, decode
 from dondoc.schemas.overrides import CalendarOverrides, OverridesError, load_overrides
 
 SETTING = "DONDOC_CALENDAR_FILE"
@@ -23,11 +24,16 @@ def read_site_overrides(path: Path | None) -> CalendarOverrides | None:
         return None
     where = f"{SETTING}={path}"
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        text, bad = decode(Path(path).read_bytes())
+        if bad:
+            first = bad[0]
+            raise InvalidSetting(f"{where}: line {first.line}: {first.message}")
+        # The directive files' guarded reader: depth, alias and size limits, duplicate keys.
+        _, data, duplicates = compose(text)
+        if duplicates:
+            raise InvalidSetting(f"{where}: line {duplicates[0].line}: {duplicates[0].message}")
     except OSError as exc:
         raise InvalidSetting(f"{where}: cannot read the calendar file ({exc.strerror})") from None
-    except UnicodeDecodeError as exc:
-        raise InvalidSetting(f"{where}: the calendar file is not UTF-8 ({exc.reason})") from None
     except yaml.YAMLError as exc:
         problem = " ".join(str(exc).split())
         raise InvalidSetting(f"{where}: the calendar file is not valid YAML ({problem})") from None

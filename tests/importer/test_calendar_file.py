@@ -53,7 +53,7 @@ def test_an_empty_file_is_no_site_days(tmp_path: Path) -> None:
         ),
         ("days_off: [a, b\n", r": the calendar file is not valid YAML \("),
         ("- 2026-01-02\n", r": calendar overrides must be a mapping"),
-        (b"days_off: {\xff}\n", r": the calendar file is not UTF-8"),
+        (b"days_off: {\xff}\n", r": line 1: byte 0xff is not UTF-8 text"),
     ],
     ids=["bad-entries", "bad-yaml", "not-a-mapping", "not-utf8"],
 )
@@ -72,3 +72,19 @@ def test_a_missing_file_is_an_invalid_setting(tmp_path: Path) -> None:
     path = tmp_path / "khong-co.yaml"
     with pytest.raises(InvalidSetting, match="cannot read the calendar file"):
         read_site_overrides(path)
+
+
+def test_a_calendar_file_with_a_key_written_twice_or_an_alias_bomb_is_refused(
+    tmp_path: Path,
+) -> None:
+    """The site's file goes through the directive files' guarded reader."""
+    twice = tmp_path / "twice.yaml"
+    twice.write_text('days_off: {02/01/2026: "a"}\ndays_off: {05/01/2026: "b"}\n', "utf-8")
+    with pytest.raises(InvalidSetting, match=r"line 2: written twice"):
+        read_site_overrides(twice)
+    bomb = tmp_path / "bomb.yaml"
+    lines = ['a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]
+    bomb.write_text("\n".join(lines) + "\n", "utf-8")
+    with pytest.raises(InvalidSetting):
+        read_site_overrides(bomb)
