@@ -40,35 +40,6 @@ class Period(Frozen):
     due: datetime
 
 
-class ItemSpec(Frozen):
-    """What a task-item workflow is started with: small, and every instant already in UTC."""
-
-    directive_code: str
-    number: str
-    title: str
-    committee: str
-    lead: list[str]
-    support: list[str] = Field(default_factory=list)
-    due: datetime
-    remind_at: datetime
-    escalate_every: timedelta
-    # Lifecycle (later fields default so that histories recorded before them still decode).
-    receipt_remind_at: datetime | None = None
-    receipt_escalate_at: datetime | None = None
-    review: bool = False
-    max_extensions: int = 2
-    due_soon_at: datetime | None = None
-    support_due: datetime | None = None
-    support_remind_at: datetime | None = None
-    escalation_ladder: list[datetime] = Field(default_factory=list)
-    known_units: list[str] = Field(default_factory=list)  # the directive's unit registry
-    milestones: list[Milestone] = Field(default_factory=list)
-    periods: list[Period] = Field(default_factory=list)
-
-    def with_schedule(self, s: Schedule) -> ItemSpec:
-        return self.model_copy(update=s.model_dump())
-
-
 class Schedule(Frozen):
     """Every instant that follows from a deadline; recomputed when the deadline moves."""
 
@@ -78,6 +49,33 @@ class Schedule(Frozen):
     support_due: datetime | None = None
     support_remind_at: datetime | None = None
     escalation_ladder: list[datetime] = Field(default_factory=list)
+
+
+class ItemSpec(Schedule):
+    """What a task-item workflow is started with: small, and every instant already in UTC.
+
+    Its schedule (the deadline and every instant that follows from it) is `Schedule`'s fields,
+    inherited, so the payload stays flat as recorded histories have it.
+    """
+
+    directive_code: str
+    number: str
+    title: str
+    committee: str
+    lead: list[str]
+    support: list[str] = Field(default_factory=list)
+    escalate_every: timedelta
+    # Lifecycle (later fields default so that histories recorded before them still decode).
+    receipt_remind_at: datetime | None = None
+    receipt_escalate_at: datetime | None = None
+    review: bool = False
+    max_extensions: int = 2
+    known_units: list[str] = Field(default_factory=list)  # the directive's unit registry
+    milestones: list[Milestone] = Field(default_factory=list)
+    periods: list[Period] = Field(default_factory=list)
+
+    def with_schedule(self, s: Schedule) -> ItemSpec:
+        return self.model_copy(update=dict(s))
 
 
 class UnitProgress(Frozen):
