@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import BeforeValidator, Field, StringConstraints, ValidationError, model_validator
 
-from dondoc.schemas import Frozen
+from dondoc.schemas import Frozen, words
 from dondoc.schemas.dates import parse_date
 
 DateKey = Annotated[date, BeforeValidator(parse_date)]
@@ -68,11 +68,12 @@ def load_overrides(data: object) -> CalendarOverrides:
     try:
         return CalendarOverrides.model_validate(dict(data))
     except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            where = " -> ".join(str(p) for p in err["loc"] if p != "[key]") or "overrides"
-            problems.append(f"{where}: {err['msg'].removeprefix('Value error, ')}")
-        raise OverridesError(problems) from None
+        raise OverridesError(
+            [
+                f"{' -> '.join(str(part) for part in loc) or 'overrides'}: {text}"
+                for loc, text in words.problems(exc, skip={"[key]"})
+            ]
+        ) from None
 
 
 def combined(*layers: CalendarOverrides | None) -> CalendarOverrides:

@@ -331,7 +331,7 @@ def test_load_overrides_of_nothing_is_empty() -> None:
         ({"days_off": {"31/02/2026": "x"}}, r"days_off -> 31/02/2026: .*not a real date"),
         ({"days_off": {"next friday": "x"}}, r"days_off -> next friday: .*not a date"),
         ({"working_days": {"2026-01-10": "  "}}, r"working_days -> 2026-01-10: .*at least 1"),
-        ({"days_of": {}}, r"days_of: Extra inputs are not permitted"),
+        ({"days_of": {}}, r"days_of: unknown field \(check its spelling\)"),
         (
             {"days_off": {"02/01/2026": "a"}, "working_days": {"2026-01-02": "b"}},
             r"02/01/2026: listed both in days_off and in working_days",
