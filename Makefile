@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench bench-quick install clean
+.PHONY: demo test chaos lint bench bench-quick install clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,11 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m tests.pg_up
 	$(BIN)/python -m pytest
+
+# The long forms of the chaos scenarios (minutes; figures printed; docs/reliability.md).
+chaos: $(STAMP)
+	$(BIN)/python -m tests.pg_up
+	$(BIN)/python -m pytest tests/chaos -m chaos -s -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
