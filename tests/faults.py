@@ -23,3 +23,21 @@ class HeldEscalation:
         self.started.set()
         await self.release.wait()
         await self.real.record_escalation_and_tell(inp)
+
+
+class SeenEscalations:
+    """`record_escalation` and `record_escalation_and_tell` that keep each input they record."""
+
+    def __init__(self, real: ClientActivities) -> None:
+        self.real = real
+        self.seen: list[RecordEscalationInput] = []
+
+    @activity.defn(name="record_escalation_and_tell")
+    async def record_escalation_and_tell(self, inp: RecordEscalationInput) -> None:
+        self.seen.append(inp)
+        await self.real.record_escalation_and_tell(inp)
+
+    @activity.defn(name="record_escalation")
+    def record_escalation(self, inp: RecordEscalationInput) -> None:
+        self.seen.append(inp)
+        self.real.records.record_escalation(inp)

@@ -83,6 +83,9 @@ class RecordEscalationInput(Frozen):
     deadline_seq: int = 0
     at: datetime
     tell: TellDirectiveInput | None = None  # the item turned overdue: tell the directive too
+    # After downtime the item escalates once, at the level the clock has reached; these are
+    # the levels passed over meanwhile, so the committee's message can say so.
+    missed_levels: list[int] = Field(default_factory=list)
 
 
 class RecordItemStatusInput(Frozen):

@@ -194,6 +194,7 @@ class TaskItemWorkflow(LifecycleUpdates):
                     deadline_seq=escalation.seq,
                     at=now,
                     tell=tell,
+                    missed_levels=list(range(b.level + 1, escalation.level)),
                 )
             )
             b.escalations.append(escalation)
