@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 TASK_QUEUE = "dondoc"
@@ -41,6 +41,24 @@ class Settings(BaseSettings):
     calendar_file: Path | None = None  # the site's own days off / make-up working days (YAML)
     log_format: str = Field(default="auto", pattern="^(auto|json|console)$")
     log_level: str = "INFO"
+    # Notifications (docs/notifications.md). Email is off until DONDOC_SMTP_HOST is set.
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = True
+    smtp_ssl: bool = False  # implicit TLS (port 465); then no STARTTLS
+    smtp_from: str = "dondoc@localhost"
+    smtp_ca_file: Path | None = None  # trust this CA too (a private mail server's)
+    smtp_timeout_s: float = Field(default=30.0, gt=0)
+    webhook_timeout_s: float = Field(default=10.0, gt=0)
+    web_url: str | None = None  # links to items in messages, e.g. https://dondoc.example.vn
+    digest_at: str = Field(default="07:30", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    digest_timezone: str = "Asia/Ho_Chi_Minh"
+    notify_deadline_h: float = Field(default=24.0, gt=0)  # then a message is `failed`
+    notify_retry_s: float = Field(default=30.0, gt=0)  # first retry; doubles up to an hour
+    notify_lease_s: float = Field(default=120.0, gt=0)  # a killed sender's rows come back then
+    notify_senders: int = Field(default=8, ge=1)  # messages sent at once
 
 
 @lru_cache(maxsize=1)
@@ -51,6 +69,15 @@ def get_settings() -> Settings:
 def directive_workflow_id(code: str) -> str:
     """The directive workflow's id: derived from its code, so one code can only run once."""
     return f"dondoc/{code}"
+
+
+def outbox_workflow_id(task_queue: str) -> str:
+    """The one outbox delivery workflow per task queue."""
+    return f"dondoc/outbox/{task_queue}"
+
+
+def digest_workflow_id(task_queue: str) -> str:
+    return f"dondoc/digest/{task_queue}"
 
 
 def item_workflow_id(code: str, number: str) -> str:

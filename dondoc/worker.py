@@ -7,8 +7,9 @@ import contextlib
 import ctypes
 import ctypes.util
 import signal
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from typing import Any
 
 import structlog
@@ -16,27 +17,40 @@ from temporalio.activity import _Definition as _ActivityDefinition
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.client import Client
+from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from dondoc.activities.client import ClientActivities
 from dondoc.activities.lifecycle import LifecycleActivities
-from dondoc.activities.notify import Notifier
+from dondoc.activities.notify import DeliveryActivities
 from dondoc.activities.records import RecordActivities
 from dondoc.client import connect
-from dondoc.config import Settings
+from dondoc.config import Settings, digest_workflow_id, outbox_workflow_id
 from dondoc.db.migrate import upgrade
 from dondoc.db.session import SessionFactory, make_engine, session_factory
 from dondoc.importer.calendar_file import read_site_overrides
+from dondoc.notify.channels import Channel
+from dondoc.notify.dispatch import Dispatcher, Policy, channels_from_settings
+from dondoc.notify.outbox import Notifier
+from dondoc.schemas.notify import DigestWorkflowInput, OutboxWorkflowInput
 from dondoc.schemas.overrides import CalendarOverrides
+from dondoc.workflows.delivery import OutboxWorkflow
+from dondoc.workflows.digest import DigestWorkflow
 from dondoc.workflows.directive import DIRECTIVE_KEY, DirectiveWorkflow
 from dondoc.workflows.item import TaskItemWorkflow
 from dondoc.workflows.item_v1 import TaskItemWorkflowV1
 
 log = structlog.get_logger("dondoc.worker")
 
-WORKFLOWS = [DirectiveWorkflow, TaskItemWorkflow, TaskItemWorkflowV1]
+WORKFLOWS = [
+    DirectiveWorkflow,
+    TaskItemWorkflow,
+    TaskItemWorkflowV1,
+    OutboxWorkflow,
+    DigestWorkflow,
+]
 SEARCH_ATTRIBUTES = {DIRECTIVE_KEY.name: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD}
 
 
@@ -53,11 +67,17 @@ def build_worker(
     workflow_tasks: int = 24,
     replace_activities: Sequence[Callable[..., Any]] = (),
     site_calendar: CalendarOverrides | None = None,
+    channels: Mapping[str, Channel] | None = None,
+    policy: Policy | None = None,
 ) -> Worker:
     """The worker: every workflow and activity on `task_queue`. `replace_activities` swaps in
     other implementations by activity name (fault injection in tests). `site_calendar`: the
-    site's calendar file, read once at start (`run_worker`)."""
+    site's calendar file, read once at start (`run_worker`). `channels` and `policy`: how the
+    outbox is delivered (the log channel alone by default)."""
     acts = RecordActivities(sessions, notifier)
+    delivery = DeliveryActivities(
+        sessions, Dispatcher(sessions, acts.notifier, channels, policy), site_calendar
+    )
     life = LifecycleActivities(sessions, acts.notifier, site_calendar)
     through_client = ClientActivities(client, acts)
     return Worker(
@@ -79,6 +99,9 @@ def build_worker(
                 through_client.tell_directive,
                 through_client.record_report_and_tell,
                 through_client.record_escalation_and_tell,
+                delivery.deliver_outbox,
+                delivery.next_digest,
+                delivery.send_digests,
             ],
             replace_activities,
         ),
@@ -116,6 +139,26 @@ def activity_defn_name(fn: Callable[..., Any]) -> str:
     return defn.name or ""
 
 
+async def start_delivery(
+    client: Client, settings: Settings, outbox: OutboxWorkflowInput | None = None
+) -> None:
+    """Start the outbox sender and the daily digest of this task queue, unless running already
+    (their ids are fixed: one of each per task queue, whichever worker starts first)."""
+    digest = DigestWorkflowInput(at=settings.digest_at, timezone=settings.digest_timezone)
+    queue = settings.task_queue
+    with contextlib.suppress(WorkflowAlreadyStartedError):
+        await client.start_workflow(
+            OutboxWorkflow.run,
+            outbox or OutboxWorkflowInput(),
+            id=outbox_workflow_id(queue),
+            task_queue=queue,
+        )
+    with contextlib.suppress(WorkflowAlreadyStartedError):
+        await client.start_workflow(
+            DigestWorkflow.run, digest, id=digest_workflow_id(queue), task_queue=queue
+        )
+
+
 async def ensure_search_attributes(client: Client, namespace: str) -> None:
     """Register our search attributes; a server that has them already answers ALREADY_EXISTS."""
     try:
@@ -147,6 +190,9 @@ async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> N
         activity_threads=settings.activity_threads,
         workflow_tasks=settings.workflow_tasks,
         site_calendar=site_calendar,
+        notifier=Notifier(deadline=timedelta(hours=settings.notify_deadline_h)),
+        channels=channels_from_settings(settings),
+        policy=Policy.from_settings(settings),
     )
     log.info(
         "worker_started",
@@ -155,6 +201,7 @@ async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> N
         database=engine.url.render_as_string(hide_password=True),
     )
     async with worker, trimming_memory(settings.malloc_trim_s):
+        await start_delivery(client, settings)
         await stop.wait()
     log.info("worker_stopped")
     engine.dispose()

@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from dondoc.activities.notify import Message, Notifier
 from dondoc.activities.records import find_item, message, unit_names
 from dondoc.db.models import Action, Assignment, Directive, Item, Notification
 from dondoc.db.session import SessionFactory
@@ -19,6 +18,7 @@ from dondoc.db.upsert import insert_ignore
 from dondoc.deadlines.planner import Planner
 from dondoc.deadlines.vn_calendar import NoWorkingDay, OutsideCalendar
 from dondoc.labels import ITEM_STATUS_VN
+from dondoc.notify.outbox import Message, Notifier
 from dondoc.schemas.actions import PlanScheduleInput, RecordActionInput
 from dondoc.schemas.dates import format_vn
 from dondoc.schemas.lifecycle import ActionKind

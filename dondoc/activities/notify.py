@@ -1,94 +1,85 @@
-"""The notification outbox and its channels; the log channel prints each message via structlog."""
+"""Delivery activities: the outbox sender (long-running, heartbeating) and the daily digest."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any, Protocol
+import asyncio
+import time
 
-import structlog
-from sqlalchemy.orm import Session
+from temporalio import activity
 
-from dondoc.config import item_workflow_id
-from dondoc.db.models import Notification
-from dondoc.db.upsert import insert_new
-
-log = structlog.get_logger("dondoc.notify")
-
-
-@dataclass(frozen=True)
-class Message:
-    key: str
-    directive_code: str
-    item_number: str | None
-    unit_code: str
-    kind: str
-    body: str
-    data: dict[str, Any]
+from dondoc.db.session import SessionFactory
+from dondoc.deadlines.vn_calendar import VnCalendar
+from dondoc.notify.digest import build_digests, digest_message, next_digest
+from dondoc.notify.dispatch import Dispatcher
+from dondoc.notify.outbox import Notifier
+from dondoc.schemas.notify import (
+    DeliverOutboxInput,
+    DeliverOutboxResult,
+    DigestResult,
+    NextDigest,
+    NextDigestInput,
+    OutboxState,
+    SendDigestsInput,
+)
+from dondoc.schemas.overrides import CalendarOverrides
 
 
-class Channel(Protocol):
-    name: str
+class DeliveryActivities:
+    """Owns the dispatcher (channels, policy) and the site's calendar. The sender runs in the
+    outbox workflow, never in an item's workflow task: recording and delivering are apart."""
 
-    def send(self, row: Notification) -> None: ...
+    def __init__(
+        self,
+        sessions: SessionFactory,
+        dispatcher: Dispatcher,
+        site_calendar: CalendarOverrides | None = None,
+    ) -> None:
+        self.sessions = sessions
+        self.dispatcher = dispatcher
+        self.notifier: Notifier = dispatcher.notifier
+        self.calendar = VnCalendar(site_calendar)
 
-
-class LogChannel:
-    """Delivers by logging one structured line per message (the default, and the demo's)."""
-
-    name = "log"
-
-    def send(self, row: Notification) -> None:
-        log.info(
-            "notification_sent",
-            directive=row.directive_code,
-            item=row.item_number,
-            unit=row.unit_code,
-            workflow_id=item_workflow_id(row.directive_code, row.item_number or ""),
-            kind=row.kind,
-            body=row.body,
-            key=row.key,
+    @activity.defn(name="deliver_outbox")
+    async def deliver_outbox(self, inp: DeliverOutboxInput) -> DeliverOutboxResult:
+        """Send what is due for `run_s` seconds, woken at once when a message is recorded in this
+        process, polling the database every `poll_s` otherwise (another worker's messages)."""
+        end = time.monotonic() + inp.run_s
+        counts: dict[OutboxState, int] = {}
+        while time.monotonic() < end and not activity.is_worker_shutdown():
+            activity.heartbeat()
+            tally = await asyncio.to_thread(self.dispatcher.run_once)
+            for state, n in tally.counts.items():
+                counts[state] = counts.get(state, 0) + n
+            if tally.claimed == 0:
+                await asyncio.to_thread(self.notifier.wait, inp.poll_s)
+        return DeliverOutboxResult(
+            sent=counts.get(OutboxState.SENT, 0),
+            retrying=counts.get(OutboxState.RETRYING, 0),
+            failed=counts.get(OutboxState.FAILED, 0),
+            undeliverable=counts.get(OutboxState.UNDELIVERABLE, 0),
         )
 
+    @activity.defn(name="next_digest")
+    def next_digest(self, inp: NextDigestInput) -> NextDigest:
+        return next_digest(inp.after, inp.at, inp.timezone, self.calendar)
 
-class Notifier:
-    """Writes messages to the outbox in the caller's transaction, then delivers each once."""
+    @activity.defn(name="send_digests")
+    def send_digests(self, inp: SendDigestsInput) -> DigestResult:
+        """Each unit's digest of `inp.day` recorded in the outbox once (key: unit and day)."""
+        return send_digests(self.sessions, self.notifier, inp, key_suffix="")
 
-    def __init__(self, channel: Channel | None = None) -> None:
-        self.channel: Channel = channel or LogChannel()
 
-    def queue(
-        self, session: Session, messages: Sequence[Message], at: datetime
-    ) -> list[Notification]:
-        """Write the messages to the outbox in the caller's transaction, claimed for delivery.
-
-        Rows are inserted already stamped `sent_at`, and only the rows this call inserted come
-        back: the caller delivers them after its transaction commits. A retried activity finds
-        its keys taken and sends nothing twice (at most once, as the log channel wants).
-        """
-        sent = datetime.now(UTC)
-        inserted = insert_new(
-            session,
-            Notification,
-            [
-                {
-                    "key": m.key,
-                    "directive_code": m.directive_code,
-                    "item_number": m.item_number,
-                    "unit_code": m.unit_code,
-                    "kind": m.kind,
-                    "body": m.body,
-                    "data": m.data,
-                    "channel": self.channel.name,
-                    "created_at": at,
-                    "sent_at": sent,
-                }
-                for m in messages
-            ],
-        )
-        return [Notification(**row._asdict()) for row in inserted]
-
-    def deliver(self, rows: Sequence[Notification]) -> None:
-        for row in rows:
-            self.channel.send(row)
+def send_digests(
+    sessions: SessionFactory, notifier: Notifier, inp: SendDigestsInput, key_suffix: str
+) -> DigestResult:
+    with sessions.begin() as s:
+        digests = build_digests(s, inp.day, inp.at, inp.timezone, inp.unit)
+        if inp.dry_run:
+            return DigestResult(digests=digests)
+        messages = [
+            digest_message(d, inp.day, f"digest:{d.unit_code}:{inp.day.isoformat()}{key_suffix}")
+            for d in digests
+        ]
+        rows = notifier.queue(s, messages, inp.at)
+    notifier.deliver(rows)
+    return DigestResult(digests=digests, queued=len(rows))

@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session, selectinload
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from dondoc.activities.notify import Message, Notifier
 from dondoc.db.models import (
     Action,
     Assignment,
@@ -29,6 +28,7 @@ from dondoc.db.models import (
 from dondoc.db.session import SessionFactory
 from dondoc.db.upsert import insert_ignore
 from dondoc.labels import ITEM_STATUS_VN, ROLE_VN
+from dondoc.notify.outbox import Message, Notifier
 from dondoc.schemas.dates import format_vn
 from dondoc.schemas.lifecycle import ActionKind
 from dondoc.schemas.messages import ItemSpec, ItemStatus

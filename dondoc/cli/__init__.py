@@ -8,7 +8,7 @@ import sys
 
 import typer
 
-from dondoc.cli import directives, lifecycle, ops, reports
+from dondoc.cli import contacts, digest, directives, lifecycle, ops, outbox, reports
 from dondoc.cli.common import GuardedGroup, settings
 from dondoc.importer.text_cli import import_command
 from dondoc.logs import configure_logging
@@ -24,6 +24,9 @@ app.add_typer(ops.app)
 app.add_typer(directives.app)
 app.add_typer(reports.app)
 app.add_typer(lifecycle.app)
+app.add_typer(contacts.app)
+app.add_typer(outbox.app)
+app.add_typer(digest.app)
 app.command("import")(import_command)
 
 # The long-running commands log at DONDOC_LOG_LEVEL; every other command prints results, not

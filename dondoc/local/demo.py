@@ -12,18 +12,18 @@ from zoneinfo import ZoneInfo
 
 from temporalio.client import Client
 
-from dondoc.activities.notify import Notifier
 from dondoc.config import Settings
 from dondoc.console import Renderer
-from dondoc.db.models import Notification
 from dondoc.db.session import open_database
 from dondoc.errors import DondocError, InvalidInput
 from dondoc.local import devserver
+from dondoc.notify.outbox import Notifier
 from dondoc.schemas.directive import DirectivePlan
 from dondoc.schemas.messages import ReportInput, Schedule
+from dondoc.schemas.notify import OutboxMessage, Recipient
 from dondoc.schemas.views import DirectiveView
 from dondoc.starter import read_plan, send_report, start_plan, status_view
-from dondoc.worker import build_worker, ensure_search_attributes
+from dondoc.worker import build_worker, ensure_search_attributes, start_delivery
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "dan-van-kheo-2024.yaml"
 
@@ -36,12 +36,12 @@ class DemoChannel:
     def __init__(self, out: Renderer, timezone: str) -> None:
         self.out, self.tz = out, ZoneInfo(timezone)
 
-    def send(self, row: Notification) -> None:
+    def send(self, row: OutboxMessage, to: Recipient) -> str:
         if row.kind == "assignment":
-            return  # ~100 lines of "assigned" would hide the story; the table shows them all
+            return "hidden"  # ~100 lines of "assigned" would hide the story; the table has them
         at = datetime.now(self.tz)  # the clock the status table's times are in
-        level = row.data.get("level") if row.data else None
-        self.out.notification(at, row.kind, row.unit_code, row.item_number, level)
+        self.out.notification(at, row.kind, row.unit_code, row.item_number, row.level)
+        return "printed"
 
 
 @dataclass(frozen=True)
@@ -129,6 +129,7 @@ async def _play(settings: Settings, seconds: int, ui_port: int, out: Renderer) -
     async with build_worker(
         client, sessions, settings.task_queue, notifier=Notifier(DemoChannel(out, plan.timezone))
     ):
+        await start_delivery(client, settings)
         started = await start_plan(client, sessions, settings, plan)
         out.console.print(
             f"Started {started.workflow_id}: {len(plan.items)} items, deadlines compressed into"

@@ -1,8 +1,9 @@
 """How workflows call activities: one typed helper per activity, with its timeout and retry policy.
 
 Activity names appear here and nowhere else in workflow code; `tests/workflows/test_calls.py`
-checks each against the worker's registered activities. Every call is a local activity (one
-marker event instead of three). Sandbox-clean: stdlib, temporalio and passed-through schemas.
+checks each against the worker's registered activities. Every call but the outbox sender's is a
+local activity (one marker event instead of three). Sandbox-clean: stdlib, temporalio and
+passed-through schemas.
 """
 
 from __future__ import annotations
@@ -17,6 +18,14 @@ with workflow.unsafe.imports_passed_through():
     from dondoc.schemas import Frozen
     from dondoc.schemas.actions import PlanScheduleInput, RecordActionInput
     from dondoc.schemas.messages import Schedule
+    from dondoc.schemas.notify import (
+        DeliverOutboxInput,
+        DeliverOutboxResult,
+        DigestResult,
+        NextDigest,
+        NextDigestInput,
+        SendDigestsInput,
+    )
     from dondoc.schemas.records import (
         ItemPage,
         LoadItemsInput,
@@ -41,6 +50,13 @@ RECORD_RETRY = RetryPolicy(
 )
 RECORD_TIMEOUT = timedelta(seconds=30)
 START_PAGE_TIMEOUT = timedelta(minutes=2)  # a page of workflow starts on a busy server
+# The outbox sender: a regular activity (it heartbeats), retried for ever; its rows carry their
+# own retry schedule, so this policy only restarts the sender after a crash.
+DELIVERY_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(seconds=30),
+)
 
 # Activity names, as registered by the activities' `@activity.defn(name=...)`.
 NAMES = (
@@ -57,6 +73,9 @@ NAMES = (
     "record_action",
     "plan_schedule",
     "tell_directive",
+    "deliver_outbox",
+    "next_digest",
+    "send_digests",
 )
 
 
@@ -120,3 +139,26 @@ async def plan_schedule(inp: PlanScheduleInput) -> Schedule:
 
 async def tell_directive(inp: TellDirectiveInput) -> None:
     await _local("tell_directive", inp)
+
+
+async def deliver_outbox(inp: DeliverOutboxInput, heartbeat: timedelta) -> DeliverOutboxResult:
+    """Not local: it runs for `inp.run_s` and heartbeats, so a killed worker's run moves on."""
+    result: DeliverOutboxResult = await workflow.execute_activity(
+        "deliver_outbox",
+        inp,
+        result_type=DeliverOutboxResult,
+        start_to_close_timeout=timedelta(seconds=inp.run_s) + timedelta(minutes=5),
+        heartbeat_timeout=heartbeat,
+        retry_policy=DELIVERY_RETRY,
+    )
+    return result
+
+
+async def next_digest(inp: NextDigestInput) -> NextDigest:
+    found: NextDigest = await _local("next_digest", inp, NextDigest)
+    return found
+
+
+async def send_digests(inp: SendDigestsInput) -> DigestResult:
+    result: DigestResult = await _local("send_digests", inp, DigestResult, START_PAGE_TIMEOUT)
+    return result

@@ -17,7 +17,6 @@ from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
 from dondoc.activities.lifecycle import LifecycleActivities
-from dondoc.activities.notify import Notifier
 from dondoc.activities.records import RecordActivities
 from dondoc.db.models import (
     Assignment,
@@ -31,10 +30,12 @@ from dondoc.db.models import (
 )
 from dondoc.db.session import SessionFactory
 from dondoc.db.store import StoreOutcome, store_directive
+from dondoc.notify.outbox import Notifier
 from dondoc.schemas.actions import AssignmentChange, RecordActionInput
 from dondoc.schemas.directive import DirectivePlan
 from dondoc.schemas.lifecycle import ActionKind
 from dondoc.schemas.messages import DirectiveStatus, ItemSpec, ItemStatus
+from dondoc.schemas.notify import OutboxMessage, Recipient
 from dondoc.schemas.records import (
     ItemRef,
     LoadItemsInput,
@@ -60,10 +61,11 @@ class RecordingChannel:
     name = "log"
 
     def __init__(self) -> None:
-        self.sent: list[Notification] = []
+        self.sent: list[OutboxMessage] = []
 
-    def send(self, row: Notification) -> None:
+    def send(self, row: OutboxMessage, to: Recipient) -> str:
         self.sent.append(row)
+        return "recorded"
 
     def keys(self) -> list[str]:
         return sorted(r.key for r in self.sent)
@@ -102,6 +104,9 @@ def run(fn: Callable[[Any], Any], inp: Any, times: int = 1) -> Any:
     result = None
     for _ in range(times):
         result = ActivityEnvironment().run(fn, inp)
+        owner = getattr(fn, "__self__", None)  # delivery is a separate step: take it here
+        if owner is not None:
+            owner.notifier.flush(owner.sessions)
     return result
 
 
@@ -282,6 +287,7 @@ def test_page_assignment_matches_item_assignment_and_is_idempotent(
     page = RecordAssignmentsInput(directive_code=code, numbers=["1", "2"], at=NOW)
     acts.record_assignments(page)
     acts.record_assignments(page.model_copy(update={"at": NOW + timedelta(hours=1)}))
+    acts.notifier.flush(acts.sessions)
 
     expected = sorted(
         [f"dondoc/{code}/item/1:assignment:{u}" for u in ("KHOI_VAN", "UBND", "MTTQ")]

@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy.exc import OperationalError
 from temporalio.exceptions import ApplicationError
 
-from dondoc.activities.notify import Notifier
 from dondoc.activities.records import RecordActivities
 from dondoc.db.models import Report
 from dondoc.db.session import SessionFactory, make_engine, session_factory
 from dondoc.db.store import store_directive
 from dondoc.local.devserver import free_port
+from dondoc.notify.outbox import Notifier
 from dondoc.schemas.records import RecordEscalationInput, RecordReportInput
 from tests.activities.test_records import (  # the fixtures and helpers of the activities' tests
     DUE,

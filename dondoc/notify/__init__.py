@@ -1,0 +1,1 @@
+"""Notifications: the outbox, its channels, its delivery and the daily digest."""
