@@ -12,6 +12,27 @@ TASK_QUEUE = "dondoc"
 DEFAULT_STATE_DIR = Path(".dondoc")
 
 
+class WebSettings(BaseSettings):
+    """`dondoc web` (docs/web.md): DONDOC_WEB_HOST, DONDOC_WEB_PORT, … and DONDOC_EVIDENCE_DIR."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="DONDOC_WEB_", extra="ignore", frozen=True, populate_by_name=True
+    )
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    secure_cookies: bool = False  # set behind HTTPS: cookies are then sent over HTTPS only
+    session_hours: float = Field(default=12.0, gt=0)  # a browser session, then sign in again
+    api_session_minutes: float = Field(default=60.0, gt=0)  # tokens from POST /api/v1/session
+    evidence_dir: Path = Field(
+        default=DEFAULT_STATE_DIR / "evidence",
+        validation_alias=AliasChoices("DONDOC_EVIDENCE_DIR", "DONDOC_WEB_EVIDENCE_DIR"),
+    )
+    evidence_max_mb: float = Field(default=20.0, gt=0)  # each file
+    login_failures: int = Field(default=5, ge=1)  # per username and per address, then 429
+    login_window_s: float = Field(default=60.0, gt=0)
+
+
 class Settings(BaseSettings):
     """Environment-driven settings: `DONDOC_*`, plus Temporal's own `TEMPORAL_*` variables."""
 
@@ -41,6 +62,7 @@ class Settings(BaseSettings):
     calendar_file: Path | None = None  # the site's own days off / make-up working days (YAML)
     log_format: str = Field(default="auto", pattern="^(auto|json|console)$")
     log_level: str = "INFO"
+    web: WebSettings = Field(default_factory=WebSettings)
     # Notifications (docs/notifications.md). Email is off until DONDOC_SMTP_HOST is set.
     smtp_host: str | None = None
     smtp_port: int = Field(default=587, ge=1, le=65535)

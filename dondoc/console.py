@@ -103,7 +103,9 @@ class Renderer:
             for a in i.actions[-8:]:
                 why = f": {escape(a.reason)}" if a.reason else ""
                 by = a.unit or a.actor
-                out.print(f"  {self.when(a.at)} {kind_label(a.kind)} ({by}){why}")
+                if a.by:  # the signed-in person who acted (the web)
+                    by = f"{by}, {a.by}"
+                out.print(f"  {self.when(a.at)} {kind_label(a.kind)} ({escape(by)}){why}")
 
     def rows(self, rows: list[ItemRow], total: int, page: int, limit: int) -> None:
         """One page of items across directives, and where the page sits in the whole."""

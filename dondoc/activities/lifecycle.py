@@ -79,6 +79,7 @@ class LifecycleActivities:
                 "reason": inp.reason,
                 "data": inp.data,
                 "at": inp.at,
+                "by_user": inp.by,
             }
             if insert_ignore(s, Action, [row]):
                 _apply(s, item, inp)

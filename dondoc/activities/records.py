@@ -166,6 +166,7 @@ class RecordActivities:
                         "note": inp.note,
                         "channel": inp.channel,
                         "reported_at": inp.at,
+                        "by_user": inp.by,
                     }
                 ],
             )

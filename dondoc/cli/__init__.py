@@ -8,7 +8,7 @@ import sys
 
 import typer
 
-from dondoc.cli import contacts, digest, directives, lifecycle, ops, outbox, reports
+from dondoc.cli import contacts, digest, directives, lifecycle, ops, outbox, reports, summary, users
 from dondoc.cli.common import GuardedGroup, settings
 from dondoc.importer.text_cli import import_command
 from dondoc.logs import configure_logging
@@ -24,6 +24,8 @@ app.add_typer(ops.app)
 app.add_typer(directives.app)
 app.add_typer(reports.app)
 app.add_typer(lifecycle.app)
+app.add_typer(summary.app)
+app.add_typer(users.app)
 app.add_typer(contacts.app)
 app.add_typer(outbox.app)
 app.add_typer(digest.app)

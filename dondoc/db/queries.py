@@ -92,6 +92,7 @@ def directive_view(sessions: SessionFactory, code: str, now: datetime) -> Direct
                         unit=a.unit_code,
                         reason=a.reason,
                         data=a.data or {},
+                        by=a.by_user,
                     )
                     for a in actions.get(i.id, [])
                 ],

@@ -1,0 +1,1 @@
+"""Signing in and what each role may do: sessions, CSRF, rate limits, the authorization table."""

@@ -1,0 +1,1 @@
+"""The web's routes: the JSON API under /api/v1 and the Vietnamese pages."""
