@@ -156,6 +156,8 @@ def retry(
     `ids` may name failed, undeliverable or retrying rows; `failed` takes every failed row.
     A sent row is left alone: it was delivered.
     """
+    if not ids and not failed:
+        return []
     now = datetime.now(UTC)
     again = [OutboxState.FAILED.value, OutboxState.UNDELIVERABLE.value, *DUE_STATES]
     cond: list[ColumnElement[bool]] = [Notification.state.in_(again)]

@@ -31,7 +31,7 @@ def _check(url: str) -> None:
     upgrade(engine)
     with engine.connect() as conn:
         states = conn.execute(text("SELECT key, state, attempts FROM notifications ORDER BY key"))
-        assert [("a", "sent", 0), ("b", "pending", 0)] == [tuple(r) for r in states]
+        assert [tuple(r) for r in states] == [("a", "sent", 0), ("b", "pending", 0)]
         assert {"contacts"} <= set(inspect(conn).get_table_names())
     engine.dispose()
 

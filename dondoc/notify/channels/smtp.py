@@ -119,7 +119,7 @@ def _transmit(
     if len(refused) == len(rcpts):
         smtp.rset()
         raise smtplib.SMTPRecipientsRefused(refused)
-    code, resp = smtp.data(mail.as_bytes())
+    code, resp = smtp.data(mail.as_bytes(policy=mail.policy.clone(linesep="\r\n")))
     if code != 250:
         smtp.rset()
         raise smtplib.SMTPDataError(code, resp)

@@ -58,7 +58,7 @@ class WebhookChannel:
             raise DeliveryError(f"HTTP {status} {exc.reason}", permanent=permanent) from None
         except (TimeoutError, urllib.error.URLError, http.client.HTTPException, OSError) as exc:
             reason = getattr(exc, "reason", exc)
-            what = f"webhook {type(exc).__name__}: {reason}"
+            what = f"{type(exc).__name__}: {reason}"
             raise DeliveryError(what, permanent=False) from None
         if not 200 <= status < 300:  # a 1xx or 3xx the opener did not follow
             raise DeliveryError(f"HTTP {status}", permanent=False)
