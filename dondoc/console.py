@@ -19,6 +19,7 @@ from dondoc.schemas.views import DirectiveView, ItemRow, UnitView
 
 if TYPE_CHECKING:  # the database's modules load only for the commands that read it
     from dondoc.db.timeline import Timeline
+    from dondoc.schemas.summary import Summary
 
 TIME_FORMAT = "%d/%m/%Y %H:%M"
 STATUS_STYLE = {
@@ -106,6 +107,18 @@ class Renderer:
                 if a.by:  # the signed-in person who acted (the web)
                     by = f"{by}, {a.by}"
                 out.print(f"  {self.when(a.at)} {kind_label(a.kind)} ({escape(by)}){why}")
+
+    def summary(self, s: Summary) -> None:
+        """`dondoc summary`: counts per category and on-time rates, one row per group."""
+        from dondoc.exports.figures import summary_table
+
+        head, rows = summary_table(s)
+        table = Table(title=head[0], caption=head[1])
+        for name in head[2:]:
+            table.add_column(name, justify="left" if name == head[2] else "right")
+        for row in rows:
+            table.add_row(*row)
+        self.console.print(table)
 
     def rows(self, rows: list[ItemRow], total: int, page: int, limit: int) -> None:
         """One page of items across directives, and where the page sits in the whole."""

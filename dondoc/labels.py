@@ -2,6 +2,7 @@
 
 from dondoc.schemas.lifecycle import ActionKind
 from dondoc.schemas.status import DirectiveStatus, ItemStatus, Role
+from dondoc.schemas.summary import Category
 
 ITEM_STATUS_VN: dict[ItemStatus, str] = {
     ItemStatus.NOT_RECEIVED: "chưa tiếp nhận",
@@ -59,6 +60,15 @@ ACTION_DETAIL_VN: dict[ActionKind, str] = {
     ActionKind.PERIOD_MISSED: "kỳ {period}: {units}",
 }
 DONE_VN = "xong"
+# The reporting categories at a cut-off (schemas/summary.py `Category` says where they come from).
+CATEGORY_VN: dict[Category, str] = {
+    Category.COMPLETED_ON_TIME: "hoàn thành đúng hạn",
+    Category.COMPLETED_LATE: "hoàn thành quá hạn",
+    Category.IN_PROGRESS_ON_TIME: "đang thực hiện trong hạn",
+    Category.IN_PROGRESS_OVERDUE: "đang thực hiện quá hạn",
+    Category.NOT_RECEIVED: "chưa tiếp nhận",
+    Category.RECALLED: "thu hồi",
+}
 
 
 def kind_label(kind: str) -> str:

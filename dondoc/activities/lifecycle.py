@@ -12,6 +12,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from dondoc.activities.records import find_item, message, unit_names
+from dondoc.db import ledger
 from dondoc.db.models import Action, Assignment, Directive, Item, Notification
 from dondoc.db.session import SessionFactory
 from dondoc.db.upsert import insert_ignore
@@ -83,6 +84,7 @@ class LifecycleActivities:
             }
             if insert_ignore(s, Action, [row]):
                 _apply(s, item, inp)
+                ledger.action(s, item, inp)
             messages = self._messages(s, item, directive, inp)
             rows: list[Notification] = self.notifier.queue(s, messages, inp.at)
         self.notifier.deliver(rows)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from dondoc.db import ledger
 from dondoc.db.models import (
     Action,
     Assignment,
@@ -129,6 +130,7 @@ class RecordActivities:
         """Mark the items assigned (once) and tell every unit of its role and deadline."""
         names = unit_names(s, directive)
         tz = ZoneInfo(directive.timezone)
+        ledger.assigned(s, items, at)
         unassigned = [i.id for i in items if i.assigned_at is None]
         if unassigned:
             s.execute(update(Item).where(Item.id.in_(unassigned)).values(assigned_at=at))
@@ -172,6 +174,7 @@ class RecordActivities:
             )
             if inserted:
                 _move_progress(s, item, inp)
+                ledger.report(s, item, inp)
             if inp.closes is not None:
                 rows = self._set_status(s, item, directive, inp.closes, inp.at)
         self.notifier.deliver(rows)
@@ -266,6 +269,7 @@ class RecordActivities:
         if not status.closed:
             return []
         item.completed_at = at
+        ledger.closed(s, item, status, at)
         tz = ZoneInfo(directive.timezone)
         body = (
             f"Nhiệm vụ {item.number} «{item.title}» {ITEM_STATUS_VN[status]}"

@@ -49,12 +49,20 @@ def start(
 def status(
     code: Code,
     json_out: Annotated[bool, typer.Option("--json", help="JSON instead of a table")] = False,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="as it stood then: 2024-06-14 or an ISO datetime")
+    ] = None,
 ) -> None:
     """A directive's items, their units' progress, reminders and escalations."""
     from dondoc.db.session import open_database
     from dondoc.starter import status_view
 
-    view = status_view(open_database(settings().database_url), code)
+    if as_of is not None:
+        from dondoc.cli.summary import status_as_of
+
+        view = status_as_of(code, as_of)
+    else:
+        view = status_view(open_database(settings().database_url), code)
     if json_out:
         write_json(view)
     else:

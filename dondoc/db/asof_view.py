@@ -1,0 +1,164 @@
+"""`dondoc status CODE --as-of T`: the status view as it stood at T, from the ledger."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dondoc.db.asof import ItemAt, fold
+from dondoc.db.models import Action, Directive, Escalation, Item, Reminder, Unit
+from dondoc.db.session import SessionFactory
+from dondoc.errors import UnknownDirective
+from dondoc.schemas.lifecycle import ActionKind, ActionLog
+from dondoc.schemas.messages import DirectiveStatus, Role
+from dondoc.schemas.summary import Cutoff, GanttRow
+from dondoc.schemas.views import (
+    DirectiveHeader,
+    DirectiveView,
+    EscalationView,
+    ItemView,
+    ReminderView,
+    UnitView,
+)
+
+
+def find_directive(s: Session, code: str) -> Directive:
+    d = s.scalars(select(Directive).where(Directive.code == code)).one_or_none()
+    if d is None:
+        raise UnknownDirective(code)
+    return d
+
+
+def directive_at(sessions: SessionFactory, code: str, cutoff: Cutoff) -> DirectiveView:
+    """The directive's items assigned by the cut-off, each as it stood then; the directive is
+    completed at T if every item was closed by T."""
+    with sessions() as s:
+        d = find_directive(s, code)
+        at = cutoff.resolve(d.timezone)
+        tz = ZoneInfo(d.timezone)
+        ids = select(Item.id).where(Item.directive_id == d.id)
+        states = fold(s, ids, at)
+        items = list(s.scalars(select(Item).where(Item.id.in_(states)).order_by(Item.position)))
+        names = {u.code: u.name for u in s.scalars(select(Unit).where(Unit.directive_id == d.id))}
+        logs = _by_item(s, Action, at, states)
+        reminders = _by_item(s, Reminder, at, states)
+        escalations = _by_item(s, Escalation, at, states)
+        views = [
+            _item_view(i, states[i.id], at, tz, names, logs, reminders, escalations) for i in items
+        ]
+        closed = bool(views) and len(views) == len(d.items) and all(v.status.closed for v in views)
+        header = DirectiveHeader(
+            code=d.code,
+            title=d.title,
+            workflow_id=d.workflow_id,
+            status=DirectiveStatus.COMPLETED if closed else DirectiveStatus.IN_PROGRESS,
+            committee=d.committee,
+            timezone=d.timezone,
+        )
+        return DirectiveView(directive=header, items=views)
+
+
+def _by_item(
+    s: Session, model: Any, at: datetime, states: dict[int, ItemAt]
+) -> dict[int, list[Any]]:
+    out: dict[int, list[Any]] = {}
+    stmt = select(model).where(model.item_id.in_(list(states)), model.at <= at)
+    for row in s.scalars(stmt.order_by(model.at, model.id)):
+        out.setdefault(row.item_id, []).append(row)
+    return out
+
+
+def _item_view(
+    i: Item,
+    st: ItemAt,
+    at: datetime,
+    tz: ZoneInfo,
+    names: dict[str, str],
+    logs: dict[int, list[Action]],
+    reminders: dict[int, list[Reminder]],
+    escalations: dict[int, list[Escalation]],
+) -> ItemView:
+    support_due = i.support_due if st.seq == i.deadline_seq else None
+    return ItemView(
+        number=i.number,
+        title=i.title,
+        workflow_id=i.workflow_id,
+        status=st.status(at),
+        due=st.due.astimezone(tz),
+        completed_at=_local(st.done_at or st.recalled_at, tz),
+        units=[_unit(u, names, tz) for u in st.units.values() if u.active],
+        support_due=_local(support_due, tz),
+        deadline_seq=st.seq,
+        extensions_used=st.extensions,
+        actions=[
+            ActionLog(
+                kind=ActionKind(a.kind),
+                at=a.at.astimezone(tz),
+                actor=a.actor,
+                unit=a.unit_code,
+                reason=a.reason,
+                data=a.data or {},
+            )
+            for a in logs.get(i.id, [])
+        ],
+        reminders=[
+            ReminderView(unit=r.unit_code, at=r.at.astimezone(tz)) for r in reminders.get(i.id, [])
+        ],
+        escalations=[
+            EscalationView(level=e.level, at=e.at.astimezone(tz), to=e.to_unit)
+            for e in escalations.get(i.id, [])
+        ],
+    )
+
+
+def _unit(u: Any, names: dict[str, str], tz: ZoneInfo) -> UnitView:
+    return UnitView(
+        code=u.code,
+        name=names.get(u.code, u.code),
+        role=Role(u.role),
+        progress=u.progress,
+        done=u.done,
+        last_report_at=_local(u.last_report_at, tz),
+        received_at=_local(u.received_at, tz),
+        refused_at=_local(u.refused_at, tz),
+        refusal_reason=u.refusal_reason,
+    )
+
+
+def _local(value: datetime | None, tz: ZoneInfo) -> datetime | None:
+    return value.astimezone(tz) if value is not None else None
+
+
+def directive_timeline(
+    sessions: SessionFactory, code: str, cutoff: Cutoff
+) -> tuple[list[GanttRow], datetime, str]:
+    """Each item's assignment, deadlines and close up to the cut-off (the Gantt's rows)."""
+    with sessions() as s:
+        d = find_directive(s, code)
+        at = cutoff.resolve(d.timezone)
+        states = fold(s, select(Item.id).where(Item.directive_id == d.id), at, reports=False)
+        items = s.execute(
+            select(Item.id, Item.number, Item.title)
+            .where(Item.id.in_(states))
+            .order_by(Item.position)
+        )
+        rows = []
+        for i in items:
+            st = states[i.id]
+            assert st.assigned_at is not None
+            category = st.category(at)
+            rows.append(
+                GanttRow(
+                    number=i.number,
+                    title=i.title,
+                    assigned_at=st.assigned_at,
+                    deadlines=[(dl.at, dl.due) for dl in st.deadlines],
+                    closed_at=st.completed_at if category.completed else st.recalled_at,
+                    category=category,
+                )
+            )
+        return rows, at, d.timezone

@@ -1,0 +1,1 @@
+"""XLSX, PDF and SVG renderings of the read models (a directive's report at a cut-off, charts)."""
