@@ -81,6 +81,7 @@ class Settings(BaseSettings):
     notify_retry_s: float = Field(default=30.0, gt=0)  # first retry; doubles up to an hour
     notify_lease_s: float = Field(default=120.0, gt=0)  # a killed sender's rows come back then
     notify_senders: int = Field(default=8, ge=1)  # messages sent at once
+    notify_heartbeat_s: float = Field(default=20.0, gt=0)  # a killed sender moves on after this
 
 
 @lru_cache(maxsize=1)

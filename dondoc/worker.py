@@ -149,7 +149,7 @@ async def start_delivery(
     with contextlib.suppress(WorkflowAlreadyStartedError):
         await client.start_workflow(
             OutboxWorkflow.run,
-            outbox or OutboxWorkflowInput(),
+            outbox or OutboxWorkflowInput(heartbeat_s=settings.notify_heartbeat_s),
             id=outbox_workflow_id(queue),
             task_queue=queue,
         )

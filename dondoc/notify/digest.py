@@ -71,7 +71,7 @@ def _state(item: Item, received_at: datetime | None, at: datetime) -> str | None
 
 def unit_names(s: Session, codes: set[str]) -> dict[str, str]:
     rows = s.execute(select(Unit.code, Unit.name).where(Unit.code.in_(codes)).order_by(Unit.id))
-    return {str(code): str(name) for code, name in rows.tuples()}
+    return {str(code): str(name) for code, name in rows}
 
 
 def build_digests(
