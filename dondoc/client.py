@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
 from pydantic import ValidationError
 from temporalio.api.failure.v1 import Failure
 from temporalio.client import Client
@@ -14,10 +18,11 @@ from temporalio.converter import (
     JSONPlainPayloadConverter,
     PayloadConverter,
 )
+from temporalio.envconfig import ClientConfigProfile, ClientConnectConfig
 from temporalio.exceptions import ApplicationError
 
 from dondoc.config import Settings
-from dondoc.errors import ServerUnreachable
+from dondoc.errors import InvalidSetting, ServerUnreachable
 from dondoc.schemas.words import in_words
 
 # The SDK builds a payload converter for every workflow run it holds. The stock pydantic one
@@ -71,16 +76,40 @@ data_converter = DataConverter(
 )
 
 
-async def connect(settings: Settings) -> Client:
+def connect_options(
+    settings: Settings, environ: Mapping[str, str] | None = None
+) -> ClientConnectConfig:
+    """Temporal's standard client configuration (`temporalio.envconfig`), as the `temporal` CLI
+    reads it: the TOML file (`TEMPORAL_CONFIG_FILE`, else ~/.config/temporalio/temporal.toml) and
+    its profile (`TEMPORAL_PROFILE`, else "default"), overridden by `TEMPORAL_ADDRESS`,
+    `TEMPORAL_NAMESPACE`, `TEMPORAL_API_KEY`, `TEMPORAL_TLS*` and `TEMPORAL_GRPC_META_*`. An
+    address or namespace given to the settings (in code, or as `DONDOC_TEMPORAL_*`) wins over a
+    profile's; the settings' defaults fill what neither gives. `environ`: tests only."""
+    env = os.environ if environ is None else environ
+    named = env.get("TEMPORAL_CONFIG_FILE")
+    if named and not Path(named).is_file():
+        # The SDK would silently fall back to no file at all: a typo must not mean "no TLS".
+        raise InvalidSetting(f"TEMPORAL_CONFIG_FILE: no such file {named!r}")
     try:
-        return await Client.connect(
-            settings.temporal_address,
-            namespace=settings.temporal_namespace,
-            data_converter=data_converter,
-        )
+        profile = ClientConfigProfile.load(override_env_vars=dict(env))
+    except (RuntimeError, OSError) as exc:  # the SDK's ConfigError is a RuntimeError
+        raise InvalidSetting(f"Temporal client configuration: {exc}") from None
+    options = profile.to_client_connect_config()
+    given = settings.model_fields_set
+    if "temporal_address" in given or "target_host" not in options:
+        options["target_host"] = settings.temporal_address
+    if "temporal_namespace" in given or "namespace" not in options:
+        options["namespace"] = settings.temporal_namespace
+    return options
+
+
+async def connect(settings: Settings) -> Client:
+    options = connect_options(settings)
+    try:
+        return await Client.connect(**options, data_converter=data_converter)
     except RuntimeError as exc:
         raise ServerUnreachable(
-            f"cannot reach the Temporal server at {settings.temporal_address}"
-            f" (namespace {settings.temporal_namespace}): start it with `dondoc server`"
-            " or set TEMPORAL_ADDRESS"
+            f"cannot reach the Temporal server at {options['target_host']}"
+            f" (namespace {options['namespace']}): start it with `dondoc server`"
+            " or set TEMPORAL_ADDRESS (or a TEMPORAL_PROFILE)"
         ) from exc
