@@ -1,4 +1,4 @@
-"""Figures 1–2: lifecycle throughput against the two bare ceilings, and history cost per item."""
+"""Figures 1–2: lifecycle throughput, report round trips, history per item, against strict bare."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from typing import Any
 from temporalio.client import Client
 
 from bench import bare, plans
-from bench.harness import CpuMeter, Env, bounded, wait_until, worker_process
+from bench.harness import CpuMeter, Env, bounded, percentile, wait_until, worker_process
 from bench.scale import assigned
 from dondoc.config import directive_workflow_id, item_workflow_id
 from dondoc.schemas.messages import ReportInput, ReportResult
@@ -33,6 +33,9 @@ class Lifecycle:
     parent_events_per_item: float
     cores: dict[str, float]
     phases_s: dict[str, float]  # started/assigned, reports answered, parent completed
+    # Each report's round trip (client sends the update → its result is back), in ms:
+    # p50/p95 over every report, and over the closing (second) one alone.
+    report_ms: dict[str, float]
 
 
 @dataclass(frozen=True)
@@ -61,37 +64,48 @@ async def bare_workflows(env: Env, n: int) -> Throughput:
         return Throughput(n / (time.monotonic() - t0), meter.cores())
 
 
-async def bare_lifecycle(env: Env, n: int) -> Lifecycle:
-    """The item lifecycle written as bare Temporal code: parent, children, two updates, signal."""
-    parent_id = f"bare-parent-{uuid.uuid4().hex[:6]}"
+async def bare_items(env: Env, n: int) -> Lifecycle:
+    """The item lifecycle as bare Temporal code, client-started: CLIENTS start the n `BareItem`s
+    (one no-op activity each), then send each two `report` updates; the clock runs from the
+    first start to the last completion, as dondoc's runs from `start_plan` to the directive's."""
+    tag = uuid.uuid4().hex[:6]
+    ids = [f"bare-item-{tag}-{i}" for i in range(n)]
+
+    def start(wf_id: str) -> Callable[[], Awaitable[None]]:
+        async def go() -> None:
+            await env.client.start_workflow(
+                bare.BareItem.run, id=wf_id, task_queue=env.settings.task_queue
+            )
+
+        return go
+
     async with worker_process(env, "bare") as worker:
         meter = CpuMeter(server=env.server_pid, worker=worker.pid)
         t0 = time.monotonic()
-        handle = await env.client.start_workflow(
-            bare.BareParent.run, n, id=parent_id, task_queue=env.settings.task_queue
-        )
-        children = f"WorkflowType = 'BareChild' AND WorkflowId STARTS_WITH '{parent_id}/'"
-
-        async def all_started() -> bool:
-            return (await env.client.count_workflows(children)).count >= n
-
-        await wait_until(all_started, within=RUN_TIMEOUT_S, every=POLL_S)
+        await bounded(CLIENTS, [start(i) for i in ids])
         phases = Phases(t0)
-        await bounded(
-            CLIENTS, [_reports(env.client, f"{parent_id}/{i}", [50, 100]) for i in range(n)]
-        )
+        trips = RoundTrips()
+        await bounded(CLIENTS, [_reports(env.client, i, [50, 100], trips) for i in ids])
         phases.mark("reports")
-        await asyncio.wait_for(handle.result(), RUN_TIMEOUT_S)
+        await bounded(CLIENTS, [_result(env.client, i) for i in ids])
         phases.mark("completed")
         rate = n / (time.monotonic() - t0)
         cores = meter.cores()
     return Lifecycle(
         rate,
-        await history_events(env.client, f"{parent_id}/0"),
-        await chain_events(env.client, parent_id) / n,
+        await history_events(env.client, ids[n // 2]),
+        0.0,  # no parent: each bare item is started by a client
         cores,
         phases.spans,
+        trips.summary(),
     )
+
+
+def _result(client: Client, workflow_id: str) -> Callable[[], Awaitable[None]]:
+    async def go() -> None:
+        await asyncio.wait_for(client.get_workflow_handle(workflow_id).result(), RUN_TIMEOUT_S)
+
+    return go
 
 
 async def dondoc_items(env: Env, n: int) -> Lifecycle:
@@ -115,8 +129,10 @@ async def dondoc_items(env: Env, n: int) -> Lifecycle:
 
         await wait_until(all_assigned, within=RUN_TIMEOUT_S, every=POLL_S)
         phases = Phases(t0)
+        trips = RoundTrips()
         jobs = [
-            _reports(env.client, item_workflow_id(plan.code, i.number), reports) for i in plan.items
+            _reports(env.client, item_workflow_id(plan.code, i.number), reports, trips)
+            for i in plan.items
         ]
         await bounded(CLIENTS, jobs)
         phases.mark("reports")
@@ -133,6 +149,7 @@ async def dondoc_items(env: Env, n: int) -> Lifecycle:
         await chain_events(env.client, directive_workflow_id(plan.code)) / n,
         cores,
         phases.spans,
+        trips.summary(),
     )
 
 
@@ -149,14 +166,39 @@ class Phases:
         self.last = now
 
 
-def _reports(client: Client, workflow_id: str, inputs: list[Any]) -> Callable[[], Awaitable[None]]:
+class RoundTrips:
+    """Every report's round trip, by its place in the item's sequence (the last one closes)."""
+
+    def __init__(self) -> None:
+        self.all_ms: list[float] = []
+        self.closing_ms: list[float] = []
+
+    def add(self, ms: float, closing: bool) -> None:
+        self.all_ms.append(ms)
+        if closing:
+            self.closing_ms.append(ms)
+
+    def summary(self) -> dict[str, float]:
+        return {
+            "p50": round(percentile(self.all_ms, 50), 1),
+            "p95": round(percentile(self.all_ms, 95), 1),
+            "closing_p50": round(percentile(self.closing_ms, 50), 1),
+            "closing_p95": round(percentile(self.closing_ms, 95), 1),
+        }
+
+
+def _reports(
+    client: Client, workflow_id: str, inputs: list[Any], trips: RoundTrips
+) -> Callable[[], Awaitable[None]]:
     """One client's job: send each report as an update and wait for its result."""
 
     async def go() -> None:
         handle = client.get_workflow_handle(workflow_id)
-        for inp in inputs:
+        for n, inp in enumerate(inputs):
             kind = ReportResult if isinstance(inp, ReportInput) else int
+            t0 = time.perf_counter()
             await handle.execute_update("report", inp, result_type=kind)
+            trips.add((time.perf_counter() - t0) * 1000, closing=n == len(inputs) - 1)
 
     return go
 

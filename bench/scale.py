@@ -1,15 +1,17 @@
-"""Figure 6: one directive of many items, each with 3 units: started, assigned, state reported."""
+"""Figure 6: one directive of many items (3 units each) started and assigned; bare starts beside."""
 
 from __future__ import annotations
 
 import time
+import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from bench import plans
-from bench.harness import CpuMeter, Env, wait_until, worker_process
+from bench import bare, plans
+from bench.harness import CpuMeter, Env, bounded, wait_until, worker_process
 from dondoc.db.models import Directive, Item
 from dondoc.schemas.messages import DirectiveState
 from dondoc.starter import start_plan, status_view
@@ -60,3 +62,39 @@ async def largest_directive(env: Env, n: int) -> Scale:
     if state.started != n or len(view.items) != n:
         raise RuntimeError(f"directive reports {state.started} started, {len(view.items)} in view")
     return Scale(n, took, n / took, view_s, cores)
+
+
+CLIENTS = 50
+
+
+@dataclass(frozen=True)
+class BareStarts:
+    items: int
+    all_started_s: float
+    cores: dict[str, float]
+
+
+async def bare_starts(env: Env, n: int) -> BareStarts:
+    """The bare ceiling beside it: CLIENTS start n `BareTimer`s (open for a day, as items stay
+    open) on the same server, until every start has been acknowledged."""
+    tag = uuid.uuid4().hex[:6]
+    at = datetime.now(UTC) + timedelta(days=1)
+
+    def start(i: int) -> Callable[[], Awaitable[None]]:
+        async def go() -> None:
+            await env.client.start_workflow(
+                bare.BareTimer.run,
+                at,
+                id=f"bare-start-{tag}-{i}",
+                task_queue=env.settings.task_queue,
+            )
+
+        return go
+
+    async with worker_process(env, "bare") as worker:
+        meter = CpuMeter(server=env.server_pid, worker=worker.pid)
+        t0 = time.monotonic()
+        await bounded(CLIENTS, [start(i) for i in range(n)])
+        took = time.monotonic() - t0
+        cores = meter.cores()
+    return BareStarts(n, took, cores)

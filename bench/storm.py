@@ -40,6 +40,8 @@ class Storm:
 
 
 def _summary(n: int, lateness: list[float], setup_s: float, cores: dict[str, float]) -> Storm:
+    if not lateness:  # stalled before the first one: nothing to time
+        return Storm(n, 0, STALL_S, STALL_S, n / setup_s, cores)
     return Storm(n, len(lateness), max(lateness), percentile(lateness, 99), n / setup_s, cores)
 
 
@@ -94,14 +96,16 @@ async def dondoc_storm(env: Env, n: int, starts_per_s: float, cache: int | None 
 
 
 def _escalations_sent(env: Env, codes: list[str]) -> list[datetime]:
-    """When each escalation's notification was claimed, inside the transaction that records it."""
+    """When each escalation was recorded: its notification's first `next_try_at`, the wall clock
+    stamped by the transaction that records the escalation (`Notifier.queue`; `created_at` is the
+    workflow's time). Only a failed delivery moves it, and the bench worker delivers nothing."""
     with env.sessions() as s:
         sent = s.scalars(
-            select(Notification.sent_at)
+            select(Notification.next_try_at)
             .join(Escalation, Escalation.key == Notification.key)
             .join(Item, Item.id == Escalation.item_id)
             .join(Directive, Directive.id == Item.directive_id)
-            .where(Directive.code.in_(codes), Notification.sent_at.is_not(None))
+            .where(Directive.code.in_(codes), Notification.next_try_at.is_not(None))
         ).all()
     return [t for t in sent if t is not None]
 

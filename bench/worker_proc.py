@@ -1,7 +1,8 @@
 """A worker in its own process (`python -m bench.worker_proc`), so load and RSS are its own.
 
 Prints `ready` on stdout once polling; stops on SIGTERM. `--kind dondoc` is
-`dondoc.worker.build_worker` as is; `--kind bare` has the same defaults with the bare workflows.
+`dondoc.worker.build_worker` as is; `--kind bare` is the strict ceiling: the bare workflows on a
+worker tuned like dondoc's (the same slots, cache and sandbox, the workflow module passed through).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import sys
 
 from temporalio.client import Client
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from bench import bare
 from dondoc.client import connect
@@ -28,7 +30,7 @@ def make_worker(args: argparse.Namespace, settings: Settings, client: Client) ->
     # one queue), then copied with Worker.config(), the SDK's way to derive a worker.
     queue = f"{args.task_queue}-template" if changed else args.task_queue
     if args.kind == "bare":
-        worker = Worker(client, task_queue=queue, workflows=bare.WORKFLOWS, activities=[bare.noop])
+        worker = bare_worker(client, queue, settings)
     else:
         sessions = session_factory(make_engine(settings.database_url))
         worker = build_worker(client, sessions, queue)
@@ -41,6 +43,24 @@ def make_worker(args: argparse.Namespace, settings: Settings, client: Client) ->
     if args.unsandboxed:
         config["workflow_runner"] = UnsandboxedWorkflowRunner()
     return Worker(**config)
+
+
+def bare_worker(client: Client, task_queue: str, settings: Settings) -> Worker:
+    """The bare workflows on a worker tuned as `build_worker` tunes dondoc's (see its comments):
+    the SDK's 100 workflow-task slots collapse under a burst, so the ceiling would be too low."""
+    return Worker(
+        client,
+        task_queue=task_queue,
+        workflows=bare.WORKFLOWS,
+        activities=[bare.noop],  # async: no thread pool
+        max_concurrent_activities=settings.activity_threads,
+        max_concurrent_local_activities=settings.activity_threads,
+        max_concurrent_workflow_tasks=settings.workflow_tasks,
+        max_cached_workflows=settings.max_cached_workflows,
+        workflow_runner=SandboxedWorkflowRunner(
+            restrictions=SandboxRestrictions.default.with_passthrough_modules("bench")
+        ),
+    )
 
 
 async def main(args: argparse.Namespace) -> None:
