@@ -112,10 +112,11 @@ class Renderer:
         """`dondoc summary`: counts per category and on-time rates, one row per group."""
         from dondoc.exports.figures import summary_table
 
-        head, rows = summary_table(s)
+        head, rows = summary_table(s, short=True)
         table = Table(title=head[0], caption=head[1])
-        for name in head[2:]:
-            table.add_column(name, justify="left" if name == head[2] else "right")
+        table.add_column(head[2], max_width=40, overflow="ellipsis", no_wrap=True)
+        for name in head[3:]:
+            table.add_column(name, justify="right")
         for row in rows:
             table.add_row(*row)
         self.console.print(table)

@@ -156,7 +156,7 @@ def summarize(
             groups[(st.directive, None)].add(st)
         else:
             key = f"{st.directive}/{st.number}"
-            names[key] = st.title
+            names[key] = f"{st.number}. {st.title}"
             groups[(key, None)].add(st)
     order = list(groups)
     if by == "unit":  # leads first, then support, each by unit code

@@ -12,6 +12,7 @@ from dondoc.labels import CATEGORY_VN, ROLE_VN
 from dondoc.schemas.summary import Category, GanttRow, Summary
 
 FONT = 'font-family="DejaVu Sans, Arial, sans-serif" font-size="12"'
+MOVED = "#ffb300"  # a deadline moved by an extension, a return or a decision
 COLOUR = {
     Category.COMPLETED_ON_TIME: "#2e7d32",
     Category.COMPLETED_LATE: "#ef6c00",
@@ -63,7 +64,7 @@ def rate_chart(s: Summary, label_width: int = 260, bar_width: int = 400) -> str:
 
 def gantt_chart(rows: list[GanttRow], at: datetime, timezone: str, width: int = 900) -> str:
     """One line per item: assigned to closed (or to the cut-off), each deadline a tick (moved ones
-    in orange), the completion or recall a dot in its category's colour."""
+    in amber), the completion or recall a dot in its category's colour."""
     tz = ZoneInfo(timezone)
     label, top, step = 200, 60, 28
     instants = [at] + [r.assigned_at for r in rows]
@@ -90,7 +91,7 @@ def gantt_chart(rows: list[GanttRow], at: datetime, timezone: str, width: int = 
             f' stroke="{colour}" stroke-width="8" stroke-opacity="0.35"/>'
         )
         for seq, (_, due) in enumerate(r.deadlines):
-            tick = "#ef6c00" if seq else "#222"
+            tick = MOVED if seq else "#222"
             body.append(
                 f'<line x1="{x(due)}" y1="{y - 9}" x2="{x(due)}" y2="{y + 9}" stroke="{tick}"'
                 f' stroke-width="2"><title>hạn {"mới " if seq else ""}'

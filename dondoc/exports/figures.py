@@ -18,6 +18,22 @@ COUNT_COLUMNS: list[tuple[str, str]] = [
 ]
 
 
+# The terminal's narrower headings, column for column.
+SHORT = [
+    "Tổng",
+    "HT đúng hạn",
+    "HT quá hạn",
+    "Đang TH trong hạn",
+    "Đang TH quá hạn",
+    "Chưa tiếp nhận",
+    "Thu hồi",
+    "Đến hạn",
+    "Đúng hạn / HT",
+    "Đúng hạn / đến hạn",
+    "Ngày quá hạn",
+]
+
+
 def percent(rate: float | None) -> str:
     """`87,5%` (Vietnamese decimal comma); `—` when nothing to divide by."""
     if rate is None:
@@ -36,7 +52,9 @@ def figure(counts: Counts, name: str) -> float | None:
 
 
 def row_cells(row: SummaryRow) -> list[str]:
-    cells = [row.name if row.key in ("*", row.name) else f"{row.name} ({row.key})"]
+    cells = [
+        row.name if row.key in ("*", row.name) or "/" in row.key else f"{row.name} ({row.key})"
+    ]
     if row.role is not None:
         cells[0] += f" — {ROLE_VN[row.role]}"
     for name, _ in COUNT_COLUMNS:
@@ -45,11 +63,12 @@ def row_cells(row: SummaryRow) -> list[str]:
     return cells
 
 
-def summary_table(s: Summary) -> tuple[list[str], list[list[str]]]:
+def summary_table(s: Summary, short: bool = False) -> tuple[list[str], list[list[str]]]:
     """[title, caption, column names…] and the rows (the total last)."""
     day = s.as_of.astimezone(ZoneInfo(s.timezone)).strftime("%H:%M ngày %d/%m/%Y")
     period = f"; kỳ {s.start:%d/%m/%Y}–{s.end:%d/%m/%Y}" if s.start and s.end else ""
     title = "Tổng hợp kết quả thực hiện nhiệm vụ" + (f" — {s.directive}" if s.directive else "")
     caption = f"Số liệu tính đến {day}{period}"
-    head = [title, caption, GROUP_VN[s.by], *[label for _, label in COUNT_COLUMNS]]
+    labels = SHORT if short else [label for _, label in COUNT_COLUMNS]
+    head = [title, caption, GROUP_VN[s.by], *labels]
     return head, [*[row_cells(r) for r in s.rows], row_cells(s.total)]

@@ -108,7 +108,7 @@ def _header(ws: Worksheet, columns: list[tuple[str, float]]) -> None:
 
 
 def _append(ws: Worksheet, values: list[Any], formats: dict[int, str]) -> None:
-    ws.append(values)
+    ws.append([None if v == "" else v for v in values])  # an empty cell, not an empty string
     row = ws.max_row
     for n in range(1, len(values) + 1):
         cell = ws.cell(row=row, column=n)
