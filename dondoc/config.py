@@ -59,6 +59,12 @@ class Settings(BaseSettings):
     # Every this many seconds the worker hands freed heap pages back to the system (glibc keeps
     # them after a burst such as an escalation storm); 0 never.
     malloc_trim_s: float = Field(default=60.0, ge=0)
+    # On SIGTERM/SIGINT the worker stops polling and gives running activities this long to
+    # finish (then cancels them); keep it under the supervisor's kill timeout.
+    shutdown_grace_s: float = Field(default=30.0, ge=0)
+    # Prometheus metrics (the SDK's and dondoc's) on this port of every worker process (the
+    # N processes of `--processes N` take port, port+1, …); unset: no metrics endpoint.
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
     calendar_file: Path | None = None  # the site's own days off / make-up working days (YAML)
     log_format: str = Field(default="auto", pattern="^(auto|json|console)$")
     log_level: str = "INFO"

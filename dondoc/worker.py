@@ -67,6 +67,7 @@ def build_worker(
     workflow_tasks: int = 24,
     replace_activities: Sequence[Callable[..., Any]] = (),
     site_calendar: CalendarOverrides | None = None,
+    shutdown_grace: timedelta = timedelta(0),
     channels: Mapping[str, Channel] | None = None,
     policy: Policy | None = None,
 ) -> Worker:
@@ -114,6 +115,8 @@ def build_worker(
         # 10-s workflow-task timeout, and timed-out tasks are redone from scratch.
         max_concurrent_workflow_tasks=workflow_tasks,
         max_cached_workflows=max_cached_workflows,
+        # Shutdown (SIGTERM/SIGINT) stops polling, then lets running activities finish.
+        graceful_shutdown_timeout=shutdown_grace,
         # Tests: a sandbox or code error fails the workflow at once instead of retrying the task.
         workflow_failure_exception_types=[Exception] if fail_fast else [],
         # Our schemas are pure pydantic models: pass them through instead of re-importing them
@@ -170,13 +173,19 @@ async def ensure_search_attributes(client: Client, namespace: str) -> None:
             raise
 
 
-async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> None:
+async def run_worker(
+    settings: Settings, stop: asyncio.Event | None = None, *, prepare: bool = True
+) -> None:
+    """One worker process until SIGTERM/SIGINT (or `stop`). `prepare`: run the migrations and
+    register the search attributes first (`dondoc.worker_pool` does it once for N processes)."""
     # Bad configuration stops the worker here, before any activity could retry on it forever.
     site_calendar = read_site_overrides(settings.calendar_file)
     engine = make_engine(settings.database_url)
-    upgrade(engine)
+    if prepare:
+        upgrade(engine)
     client = await connect(settings)
-    await ensure_search_attributes(client, settings.temporal_namespace)
+    if prepare:
+        await ensure_search_attributes(client, settings.temporal_namespace)
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -193,6 +202,7 @@ async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> N
         notifier=Notifier(deadline=timedelta(hours=settings.notify_deadline_h)),
         channels=channels_from_settings(settings),
         policy=Policy.from_settings(settings),
+        shutdown_grace=timedelta(seconds=settings.shutdown_grace_s),
     )
     log.info(
         "worker_started",

@@ -34,8 +34,17 @@ def server(
 
 
 @app.command()
-def worker() -> None:
-    """Run the worker (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, DONDOC_DATABASE_URL) until Ctrl-C."""
+def worker(
+    processes: Annotated[
+        int, typer.Option(min=1, help="worker processes sharing the task queue (one core each)")
+    ] = 1,
+) -> None:
+    """Run the worker (TEMPORAL_* or a TEMPORAL_PROFILE, DONDOC_DATABASE_URL) until Ctrl-C or
+    SIGTERM, which drain running activities first (DONDOC_SHUTDOWN_GRACE_S)."""
+    if processes > 1:
+        from dondoc.worker_pool import run_pool
+
+        raise typer.Exit(run_pool(settings(), processes))
     from dondoc.worker import run_worker
 
     asyncio.run(run_worker(settings()))

@@ -1,0 +1,80 @@
+"""`dondoc worker --processes 2` on the dev server: two pollers share the queue, work gets done,
+and SIGTERM stops both cleanly."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from temporalio.api.enums.v1 import TaskQueueType
+from temporalio.api.taskqueue.v1 import TaskQueue
+from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
+from temporalio.client import Client
+from temporalio.testing import WorkflowEnvironment
+
+from dondoc.config import Settings
+from dondoc.db.session import make_engine, session_factory
+from tests.helpers import eventually, item_yaml, make_plan, start
+
+pytestmark = pytest.mark.devserver
+
+
+async def pollers(client: Client, queue: str) -> set[str]:
+    """The identities polling the queue's workflow tasks (the SDK's default: pid@host)."""
+    found = await client.workflow_service.describe_task_queue(
+        DescribeTaskQueueRequest(
+            namespace="default",
+            task_queue=TaskQueue(name=queue),
+            task_queue_type=TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+        )
+    )
+    return {p.identity for p in found.pollers}
+
+
+async def test_two_worker_processes_share_the_queue_and_stop_on_sigterm(
+    dev_env: WorkflowEnvironment, tmp_path: Path
+) -> None:
+    """Both processes poll, a directive started on the queue is run, and SIGTERM ends the pool
+    with exit code 0 after each worker logged its stop."""
+    queue = f"pool-{uuid.uuid4().hex[:8]}"
+    database = f"sqlite:///{tmp_path / 'dondoc.sqlite'}"
+    env = {
+        **os.environ,
+        "TEMPORAL_ADDRESS": dev_env.client.service_client.config.target_host,
+        "TEMPORAL_CONFIG_FILE": "",
+        "DONDOC_DATABASE_URL": database,
+        "DONDOC_TASK_QUEUE": queue,
+        "DONDOC_LOG_FORMAT": "json",
+        "DONDOC_SHUTDOWN_GRACE_S": "5",
+    }
+    log = tmp_path / "pool.log"
+    with log.open("wb") as err:
+        pool = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "dondoc", "worker", "--processes", "2", env=env, stderr=err
+        )
+    try:
+
+        async def both_polling() -> bool:
+            return len(await pollers(dev_env.client, queue)) == 2
+
+        await eventually(both_polling, within=60)
+        code = f"POOL{uuid.uuid4().hex[:6]}/ĐU"
+        due = datetime.now(UTC) + timedelta(days=30)
+        plan = make_plan(code, [item_yaml(str(n), due) for n in (1, 2, 3)])
+        sessions = session_factory(make_engine(database))
+        await start(dev_env.client, sessions, Settings(task_queue=queue), plan)
+    finally:
+        pool.send_signal(signal.SIGTERM)
+        try:
+            await asyncio.wait_for(pool.wait(), 40)
+        except TimeoutError:
+            pool.kill()
+            await pool.wait()
+    text = log.read_text()
+    assert (pool.returncode, text.count('"worker_stopped"')) == (0, 2), text[-3000:]
