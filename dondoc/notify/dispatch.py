@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -25,6 +25,7 @@ from dondoc.schemas.notify import ChannelName, OutboxMessage, OutboxState, Recip
 
 log = structlog.get_logger("dondoc.notify")
 MAX_ERROR = 500
+RECORD_EVERY = 20  # outcomes per transaction
 
 
 @dataclass(frozen=True)
@@ -110,10 +111,17 @@ class Dispatcher:
             rows = claim(s, now, self.policy.lease, self.policy.batch, ids)
             recipients = self._recipients(s, {r.unit_code for r in rows})
         tally = Tally(claimed=len(rows))
-        jobs = [(r, recipients.get(r.unit_code, False)) for r in rows]
-        for outcome in self.pool.map(lambda job: self._send(*job), jobs):
-            self._record(outcome)
-            tally.add(outcome.state)
+        by_id = {r.id: r for r in rows}
+        futures = [
+            self.pool.submit(self._send, r, recipients.get(r.unit_code, False)) for r in rows
+        ]
+        done: list[Outcome] = []
+        for future in as_completed(futures):
+            done.append(future.result())
+            if len(done) >= RECORD_EVERY:
+                self._record(done, by_id, tally)
+                done = []
+        self._record(done, by_id, tally)
         return tally
 
     def _recipients(self, s: Session, units: set[str]) -> dict[str, Recipient | bool]:
@@ -173,37 +181,40 @@ class Dispatcher:
         state = OutboxState.FAILED if permanent else OutboxState.RETRYING
         return Outcome(row.id, state, done, "; ".join(answers) or None, "; ".join(errors))
 
-    def _record(self, o: Outcome) -> None:
+    def _record(self, outcomes: list[Outcome], rows: dict[int, Notification], tally: Tally) -> None:
+        """Outcomes in one transaction (a few sends' worth: a kill re-sends at most these)."""
+        if not outcomes:
+            return
         now = datetime.now(UTC)
         with self.sessions.begin() as s:
-            row = s.get(Notification, o.row_id)
-            if row is None:
-                return
-            attempts = row.attempts + (0 if o.state == OutboxState.UNDELIVERABLE else 1)
-            values: dict[str, object] = {
-                "attempts": attempts,
-                "lease_until": None,
-                "done_channels": o.done,
-                "channel": ",".join(o.done),
-                "state": o.state.value,
-                "last_error": (o.error or "")[:MAX_ERROR] or row.last_error,
-            }
-            if o.answer:
-                values["answer"] = o.answer[:MAX_ERROR]
-            if o.state == OutboxState.SENT:
-                values["sent_at"] = now
-            elif o.state == OutboxState.RETRYING:
-                expires = row.expires_at or now
-                if now >= expires:
-                    values["state"] = OutboxState.FAILED.value
-                    values["last_error"] = f"gave up after {attempts} attempts: {o.error}"[
-                        :MAX_ERROR
-                    ]
-                else:
-                    values["next_try_at"] = min(now + self.policy.backoff(attempts), expires)
-            s.execute(update(Notification).where(Notification.id == o.row_id).values(**values))
-        level = "debug" if o.state == OutboxState.SENT else "warning"
-        getattr(log, level)(
+            for o in outcomes:
+                self._write(s, o, rows[o.row_id], now)
+                tally.add(o.state)
+
+    def _write(self, s: Session, o: Outcome, row: Notification, now: datetime) -> None:
+        attempts = row.attempts + (0 if o.state == OutboxState.UNDELIVERABLE else 1)
+        values: dict[str, object] = {
+            "attempts": attempts,
+            "lease_until": None,
+            "done_channels": o.done,
+            "channel": ",".join(o.done),
+            "state": o.state.value,
+            "last_error": (o.error or "")[:MAX_ERROR] or row.last_error,
+        }
+        if o.answer:
+            values["answer"] = o.answer[:MAX_ERROR]
+        if o.state == OutboxState.SENT:
+            values["sent_at"] = now
+        elif o.state == OutboxState.RETRYING:
+            expires = row.expires_at or now
+            if now >= expires:
+                values["state"] = OutboxState.FAILED.value
+                values["last_error"] = f"gave up after {attempts} attempts: {o.error}"[:MAX_ERROR]
+            else:
+                values["next_try_at"] = min(now + self.policy.backoff(attempts), expires)
+        s.execute(update(Notification).where(Notification.id == o.row_id).values(**values))
+        level = {OutboxState.SENT: "debug", OutboxState.UNDELIVERABLE: "info"}
+        getattr(log, level.get(o.state, "warning"))(
             "notification_delivery",
             delivery=o.row_id,
             state=values["state"],
