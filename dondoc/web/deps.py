@@ -16,6 +16,7 @@ from temporalio.client import Client
 from dondoc.config import Settings
 from dondoc.db.accounts import account_for_session, account_for_token
 from dondoc.db.session import SessionFactory
+from dondoc.errors import NotFound
 from dondoc.schemas.accounts import Account
 from dondoc.web import evidence, reads
 from dondoc.web.auth.limits import LoginLimiter
@@ -98,7 +99,10 @@ def target_of(svc: Services, request: Request) -> Target:
     """What the request acts on, from its path (an item, a directive, a file) or its filter."""
     params = request.path_params
     if "evidence_id" in params:
-        found = evidence.locate(svc.sessions, svc.settings.web.evidence_dir, params["evidence_id"])
+        raw = str(params["evidence_id"])  # as in the path: the route's int is not parsed yet
+        if not raw.isdigit() or len(raw) > 12:
+            raise NotFound(f"no evidence file {raw[:20]}")
+        found = evidence.locate(svc.sessions, svc.settings.web.evidence_dir, int(raw))
         return reads.item_target(svc.sessions, found.code, found.number)
     if "number" in params:
         return reads.item_target(svc.sessions, params["code"], params["number"])

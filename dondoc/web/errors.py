@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -78,20 +79,25 @@ async def _dondoc(request: Request, exc: Exception) -> Response:
 
 
 class ProblemOut(Frozen):
-    """One problem of a directive file: its line, the item's position (from 1), the field."""
+    """One problem of a directive file: its line, the item (its number), the field, the words."""
 
     line: int | None = None
     column: int | None = None
-    item: int | None = None
+    item: str | None = None
     field: str
     message: str
+
+
+ITEM_LOC = re.compile(r'^item "(?P<number>.*)" \(#\d+\)$')  # how the loader names an item
 
 
 def _plain(p: object) -> object:
     if not isinstance(p, Problem):
         return str(p)
-    loc = p.loc
-    item = loc[1] + 1 if len(loc) > 1 and loc[0] == "items" and isinstance(loc[1], int) else None
+    loc, item = p.loc, None
+    found = ITEM_LOC.match(str(loc[0])) if loc else None
+    if found is not None:
+        loc, item = loc[1:], found.group("number")
     out = ProblemOut(
         line=p.line, column=p.column, item=item, field=describe(loc), message=p.message
     )
