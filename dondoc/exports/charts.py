@@ -46,7 +46,10 @@ def rate_chart(s: Summary, label_width: int = 260, bar_width: int = 400) -> str:
         y = top + n * step
         rate = row.rate_of_completed
         name = f"{row.name} ({ROLE_VN[row.role]})" if row.role else row.name
-        body.append(f'<text x="10" y="{y + 14}">{escape(name)}</text>')
+        short = name if len(name) <= 34 else name[:33] + "…"
+        body.append(
+            f'<text x="10" y="{y + 14}">{escape(short)}<title>{escape(name)}</title></text>'
+        )
         body.append(
             f'<rect x="{label_width}" y="{y}" width="{bar_width}" height="18" fill="#eee"/>'
         )

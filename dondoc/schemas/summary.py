@@ -81,8 +81,12 @@ class Cutoff(Frozen):
 
     @classmethod
     def parse(cls, text: str) -> Cutoff:
-        """`2024-06-14` or an ISO datetime with an offset (`2024-06-14T17:00+07:00`)."""
+        """`2024-06-14` (or `14/06/2024`), or an ISO datetime with an offset
+        (`2024-06-14T17:00+07:00`)."""
         text = text.strip()
+        if len(text) == 10 and text[2] == text[5] == "/":
+            day, month, year = text.split("/")
+            return cls(day=date(int(year), int(month), int(day)))
         if len(text) == 10:
             return cls(day=date.fromisoformat(text))
         instant = datetime.fromisoformat(text)
@@ -113,15 +117,16 @@ class Period(Frozen):
     def parse(cls, text: str) -> Period:
         """`2024`, `2024-Q2` or `2024-05`."""
         text = text.strip().upper()
-        year = int(text[:4])
-        if len(text) == 4:
+        year = int(text[:4]) if text[:4].isdigit() else 0
+        if year and len(text) == 4:
             return cls(start=date(year, 1, 1), end=date(year, 12, 31))
-        if text[4:6] == "-Q" and text[6:] in ("1", "2", "3", "4"):
+        if year and text[4:6] == "-Q" and text[6:] in ("1", "2", "3", "4"):
             first = 3 * int(text[6:]) - 2
             return cls(start=date(year, first, 1), end=_month_end(year, first + 2))
-        if len(text) == 7 and text[4] == "-":
+        if year and len(text) == 7 and text[4] == "-" and text[5:].isdigit():
             month = int(text[5:])
-            return cls(start=date(year, month, 1), end=_month_end(year, month))
+            if 1 <= month <= 12:
+                return cls(start=date(year, month, 1), end=_month_end(year, month))
         raise ValueError(f"{text!r}: a period is 2024, 2024-Q2 or 2024-05")
 
 

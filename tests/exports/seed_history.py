@@ -66,7 +66,7 @@ def record_seed(sessions: SessionFactory, code: str | None = None) -> str:
             life.record_action(
                 RecordActionInput(
                     item=ref["3"],
-                    key=f"seed:{n}",
+                    key=f"{plan.code}:seed:{n}",
                     kind=ActionKind.EXTENSION_APPROVED,
                     actor="DANG_UY",
                     data={"new_due": NEW_DUE_3.isoformat()},
@@ -81,7 +81,7 @@ def record_seed(sessions: SessionFactory, code: str | None = None) -> str:
             life.record_action(
                 RecordActionInput(
                     item=ref["3.1"],
-                    key=f"seed:{n}",
+                    key=f"{plan.code}:seed:{n}",
                     kind=ActionKind.RECALLED,
                     actor="DANG_UY",
                     reason="Đã lồng ghép vào nhiệm vụ 3",
