@@ -20,6 +20,7 @@ from temporalio.converter import (
 )
 from temporalio.envconfig import ClientConfigProfile, ClientConnectConfig
 from temporalio.exceptions import ApplicationError
+from temporalio.runtime import Runtime
 
 from dondoc.config import Settings
 from dondoc.errors import InvalidSetting, ServerUnreachable
@@ -103,10 +104,11 @@ def connect_options(
     return options
 
 
-async def connect(settings: Settings) -> Client:
+async def connect(settings: Settings, runtime: Runtime | None = None) -> Client:
+    """The client; `runtime`: a worker's own, with its metrics endpoint (`dondoc.metrics`)."""
     options = connect_options(settings)
     try:
-        return await Client.connect(**options, data_converter=data_converter)
+        return await Client.connect(**options, data_converter=data_converter, runtime=runtime)
     except RuntimeError as exc:
         raise ServerUnreachable(
             f"cannot reach the Temporal server at {options['target_host']}"

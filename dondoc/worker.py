@@ -19,7 +19,7 @@ from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.client import Client
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
-from temporalio.worker import Worker
+from temporalio.worker import Interceptor, Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from dondoc.activities.client import ClientActivities
@@ -31,6 +31,7 @@ from dondoc.config import Settings, digest_workflow_id, outbox_workflow_id
 from dondoc.db.migrate import upgrade
 from dondoc.db.session import SessionFactory, make_engine, session_factory
 from dondoc.importer.calendar_file import read_site_overrides
+from dondoc.metrics import MetricsInterceptor, runtime_for, watching_outbox
 from dondoc.notify.channels import Channel
 from dondoc.notify.dispatch import Dispatcher, Policy, channels_from_settings
 from dondoc.notify.outbox import Notifier
@@ -70,6 +71,7 @@ def build_worker(
     shutdown_grace: timedelta = timedelta(0),
     channels: Mapping[str, Channel] | None = None,
     policy: Policy | None = None,
+    interceptors: Sequence[Interceptor] = (),
 ) -> Worker:
     """The worker: every workflow and activity on `task_queue`. `replace_activities` swaps in
     other implementations by activity name (fault injection in tests). `site_calendar`: the
@@ -107,6 +109,7 @@ def build_worker(
             replace_activities,
         ),
         activity_executor=executor or ThreadPoolExecutor(max_workers=activity_threads),
+        interceptors=interceptors,
         # A burst of timers (an escalation storm) must not hold every workflow-task slot while
         # its local activities queue for threads: admit no more than the threads can run.
         max_concurrent_local_activities=activity_threads,
@@ -174,16 +177,22 @@ async def ensure_search_attributes(client: Client, namespace: str) -> None:
 
 
 async def run_worker(
-    settings: Settings, stop: asyncio.Event | None = None, *, prepare: bool = True
+    settings: Settings,
+    stop: asyncio.Event | None = None,
+    *,
+    prepare: bool = True,
+    metrics_offset: int = 0,
 ) -> None:
     """One worker process until SIGTERM/SIGINT (or `stop`). `prepare`: run the migrations and
-    register the search attributes first (`dondoc.worker_pool` does it once for N processes)."""
+    register the search attributes first (`dondoc.worker_pool` does it once for N processes).
+    With DONDOC_METRICS_PORT, metrics on that port + `metrics_offset` (`dondoc.metrics`)."""
     # Bad configuration stops the worker here, before any activity could retry on it forever.
     site_calendar = read_site_overrides(settings.calendar_file)
     engine = make_engine(settings.database_url)
     if prepare:
         upgrade(engine)
-    client = await connect(settings)
+    runtime = runtime_for(settings, metrics_offset)
+    client = await connect(settings, runtime)
     if prepare:
         await ensure_search_attributes(client, settings.temporal_namespace)
     stop = stop or asyncio.Event()
@@ -191,9 +200,10 @@ async def run_worker(
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):  # not the main thread
             loop.add_signal_handler(sig, stop.set)
+    sessions = session_factory(engine)
     worker = build_worker(
         client,
-        session_factory(engine),
+        sessions,
         settings.task_queue,
         max_cached_workflows=settings.max_cached_workflows,
         activity_threads=settings.activity_threads,
@@ -203,6 +213,8 @@ async def run_worker(
         channels=channels_from_settings(settings),
         policy=Policy.from_settings(settings),
         shutdown_grace=timedelta(seconds=settings.shutdown_grace_s),
+        # Off by default: each run would carry the interceptor for nothing.
+        interceptors=[MetricsInterceptor()] if runtime else (),
     )
     log.info(
         "worker_started",
@@ -210,7 +222,11 @@ async def run_worker(
         temporal=settings.temporal_address,
         database=engine.url.render_as_string(hide_password=True),
     )
-    async with worker, trimming_memory(settings.malloc_trim_s):
+    async with (
+        worker,
+        trimming_memory(settings.malloc_trim_s),
+        watching_outbox(runtime, sessions),
+    ):
         await start_delivery(client, settings)
         await stop.wait()
     log.info("worker_stopped")

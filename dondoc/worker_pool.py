@@ -104,10 +104,11 @@ def child() -> None:
     """One worker of the pool: the pool has prepared the database and the server already."""
     settings = get_settings()
     configure_logging(settings.log_format, settings.log_level)
-    structlog.contextvars.bind_contextvars(worker_process=int(os.environ.get(INDEX_VAR, "0")))
+    index = int(os.environ.get(INDEX_VAR, "0"))
+    structlog.contextvars.bind_contextvars(worker_process=index)
     code = 0
     try:
-        asyncio.run(run_worker(settings, prepare=False))
+        asyncio.run(run_worker(settings, prepare=False, metrics_offset=index))
     except DondocError as exc:
         print(f"dondoc: {exc}", file=sys.stderr)
         code = 2

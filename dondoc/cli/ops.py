@@ -51,6 +51,18 @@ def worker(
 
 
 @app.command()
+def health() -> None:
+    """Check the Temporal server, the database (migrated?) and that a worker polls the task
+    queue: one line per check; exit 0 when all pass, 2 otherwise."""
+    from dondoc.health import check_all
+
+    checks = asyncio.run(check_all(settings()))
+    for check in checks:
+        typer.echo(check.line())
+    raise typer.Exit(0 if all(c.ok for c in checks) else 2)
+
+
+@app.command()
 def demo(
     seconds: Annotated[int, typer.Option(help="how long the compressed timeline runs")] = 40,
 ) -> None:
