@@ -29,6 +29,7 @@ from dondoc.db.models import (
 from dondoc.db.session import SessionFactory
 from dondoc.db.upsert import insert_ignore
 from dondoc.labels import ITEM_STATUS_VN, ROLE_VN
+from dondoc.notify import texts
 from dondoc.notify.outbox import Message, Notifier
 from dondoc.schemas.dates import format_vn
 from dondoc.schemas.lifecycle import ActionKind
@@ -239,14 +240,12 @@ class RecordActivities:
                 item.status = ItemStatus.OVERDUE.value
             names = unit_names(s, directive)
             pending = [
-                f"{names.get(a.unit_code, a.unit_code)} ({a.progress}%)"
+                texts.LeadLine(names.get(a.unit_code, a.unit_code), a.progress, a.last_report_at)
                 for a in item.assignments
                 if a.role == "lead" and a.active and not a.done
             ]
-            body = (
-                f"Báo cáo quá hạn (lần {inp.level}): nhiệm vụ {item.number} «{item.title}»"
-                f" hết hạn {format_vn(item.due, tz)} chưa hoàn thành;"
-                f" đơn vị chủ trì chưa xong: {', '.join(pending) or 'không'}."
+            body = texts.escalation_body(
+                inp.level, item.number, item.title, item.due, inp.at, tz, pending
             )
             msg = message(
                 directive, item, directive.committee, "escalation", body, key=key, level=inp.level

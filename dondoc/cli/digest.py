@@ -17,7 +17,7 @@ def send(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="show it; record nothing")] = False,
 ) -> None:
     """Build every unit's digest now and record it in the outbox (the worker delivers it)."""
-    from datetime import UTC, datetime
+    from datetime import UTC, datetime, timedelta
     from zoneinfo import ZoneInfo
 
     from dondoc.activities.notify import send_digests
@@ -35,7 +35,8 @@ def send(
         dry_run=dry_run,
     )
     # A key of its own: the day's scheduled digest is a different message.
-    result = send_digests(open_database(found.database_url), Notifier(), inp, f":now:{now:%H%M%S}")
+    notifier = Notifier(deadline=timedelta(hours=found.notify_deadline_h))
+    result = send_digests(open_database(found.database_url), notifier, inp, f":now:{now:%H%M%S}")
     for d in result.digests:
         typer.echo(f"== {d.unit_code}: {d.subject}\n{d.body}\n")
     if not result.digests:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from dondoc.labels import kind_label, level_label
@@ -78,8 +79,6 @@ def webhook_payload(m: OutboxMessage) -> dict[str, Any]:
 def item_url(web_url: str | None, directive_code: str, item_number: str | None) -> str | None:
     if not web_url or not directive_code or not item_number:
         return None
-    from urllib.parse import quote
-
     return f"{web_url.rstrip('/')}/directives/{quote(directive_code, safe='')}/items/{item_number}"
 
 
@@ -119,3 +118,39 @@ def digest_body(
             f" «{line.title}»: hạn {format_vn(line.due, tz)}{late}."
         )
     return "\n".join([head, *rows])
+
+
+@dataclass(frozen=True)
+class LeadLine:
+    """A leading unit not done yet, as an escalation names it."""
+
+    name: str
+    progress: int
+    last_report_at: datetime | None
+
+
+def escalation_body(
+    level: int,
+    number: str,
+    title: str,
+    due: datetime,
+    at: datetime,
+    tz: ZoneInfo,
+    leads: Sequence[LeadLine],
+) -> str:
+    """What is late, since when, at which level, who leads and their last report."""
+    days = (at - due).days
+    since = f"quá hạn từ {format_vn(due, tz)}" + (f" ({days} ngày)" if days > 0 else "")
+    named = [
+        f"{lead.name} — {lead.progress}%, "
+        + (
+            f"báo cáo gần nhất {format_vn(lead.last_report_at, tz)}"
+            if lead.last_report_at
+            else "chưa báo cáo"
+        )
+        for lead in leads
+    ]
+    return (
+        f"Báo cáo quá hạn ({level_label(level)}): nhiệm vụ {number} «{title}» {since},"
+        f" chưa hoàn thành. Đơn vị chủ trì chưa xong: {'; '.join(named) or 'không'}."
+    )

@@ -7,11 +7,14 @@ import contextlib
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
+from typer.testing import CliRunner
 
-from dondoc.config import digest_workflow_id
+from dondoc.cli import app
+from dondoc.config import digest_workflow_id, get_settings
 from dondoc.db.models import Notification
 from dondoc.db.session import SessionFactory
 from dondoc.db.store import store_directive
@@ -22,6 +25,7 @@ from dondoc.schemas.overrides import CalendarOverrides
 from dondoc.worker import build_worker
 from dondoc.workflows.digest import DigestWorkflow
 from tests.helpers import item_yaml, make_plan
+from tests.notify.conftest import rows
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 MAKE_UP = date(2027, 1, 16)  # a Saturday worked (a site's make-up day, for the test)
@@ -124,3 +128,23 @@ async def test_digests_go_out_on_working_days_only_across_tet_and_a_make_up_satu
         day += timedelta(days=1)
     assert expected == days
     assert {(0, 30)} == {(at.hour, at.minute) for _, at in sent}  # 07:30 in Vietnam
+
+
+def test_digest_send_shows_it_and_dry_run_records_nothing(
+    db: SessionFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed(db, "CLI-KH/ĐU")
+    with db() as s:
+        monkeypatch.setenv("DONDOC_DATABASE_URL", s.get_bind().engine.url.render_as_string())
+    get_settings.cache_clear()
+    runner = CliRunner()
+
+    shown = runner.invoke(app, ["digest", "send", "--unit", "KHOI_VAN", "--dry-run"])
+    assert (
+        shown.exit_code,
+        "[quá hạn] CLI-KH/ĐU — nhiệm vụ 3 «Nhiệm vụ 3»" in shown.output,
+        [r.kind for r in rows(db)],
+    ) == (0, True, [])
+    sent = runner.invoke(app, ["digest", "send", "--unit", "KHOI_VAN"])
+    assert sent.exit_code == 0, sent.output
+    assert [(r.kind, r.unit_code) for r in rows(db)] == [("digest", "KHOI_VAN")]

@@ -93,7 +93,7 @@ async def test_a_killed_worker_loses_no_message_and_records_none_twice(
     assert (len(found), [r.state for r in found]) == (N, [OutboxState.SENT] * N)
     counts = Counter(receiver.deliveries())
     assert sorted(map(str, ids)) == sorted(counts)
-    by_key = {}
+    by_key: dict[str, dict[str, object]] = {}
     for payload, delivery in zip(receiver.payloads(), receiver.deliveries(), strict=True):
         assert str(payload["id"]) == delivery
         assert by_key.setdefault(delivery, payload) == payload  # a repeat is the same message
