@@ -34,6 +34,10 @@ def when(value: datetime | None) -> str:
     return value.strftime("%d/%m/%Y %H:%M") if value else "—"
 
 
+def size(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 1_000_000 else f"{max(1, round(n / 1000))} KB"
+
+
 def path_code(code: str) -> str:
     """A directive code in a URL: every '/' and Vietnamese letter percent-encoded."""
     return quote(code, safe="")
@@ -88,6 +92,7 @@ LIST_VN = {
 templates.env.filters.update(
     day=day,
     when=when,
+    size=size,
     code_url=path_code,
     status_vn=lambda s: ITEM_STATUS_VN[ItemStatus(s)],
     status_class=lambda s: STATUS_CLASS[ItemStatus(s)],

@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from dondoc.db.accounts import close_session, open_session
 from dondoc.errors import DondocError, InvalidFile, UnknownItem
+from dondoc.schemas.messages import ItemStatus
 from dondoc.schemas.words import in_words
 from dondoc.starter import status_view
 from dondoc.web import reads, service
@@ -37,6 +38,7 @@ from dondoc.web.routes.api import form_report, visible
 router = APIRouter(include_in_schema=False)
 Svc = Annotated[Services, Depends(services)]
 PAGE = 50
+CLOSED = {ItemStatus.COMPLETED_ON_TIME, ItemStatus.COMPLETED_LATE, ItemStatus.RECALLED}
 ITEM = "/d/{code:path}/items/{number}"
 
 
@@ -204,10 +206,12 @@ async def _item_page(
     reports = await run_in_threadpool(reads.item_reports, svc.sessions, code, number, ZoneInfo(tz))
     files = await run_in_threadpool(reads.item_evidence, svc.sessions, code, number, ZoneInfo(tz))
     target = Target(committee=view.directive.committee, units=frozenset(u.code for u in item.units))
+    mine = next((u for u in item.units if u.code == who.account.unit), None)
+    shown = [] if item.status in CLOSED else [*UNIT_ACTS[1:], *COMMITTEE_ACTS]
+    if mine is not None and (mine.received_at or mine.refused_at):
+        shown = [op for op in shown if op not in (Op.ACK, Op.REFUSE)]
     forms = [
-        (ACTIONS[op], widgets(ACTIONS[op]))
-        for op in (*UNIT_ACTS[1:], *COMMITTEE_ACTS)
-        if allowed(who.account, op, target)
+        (ACTIONS[op], widgets(ACTIONS[op])) for op in shown if allowed(who.account, op, target)
     ]
     context = {
         "d": view.directive,
@@ -215,7 +219,7 @@ async def _item_page(
         "timeline": item_timeline(item, reports),
         "files": files,
         "forms": forms,
-        "can_report": allowed(who.account, Op.REPORT, target),
+        "can_report": item.status not in CLOSED and allowed(who.account, Op.REPORT, target),
         "error": error,
         "done": request.query_params.get("done"),
     }
