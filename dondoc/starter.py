@@ -255,9 +255,13 @@ def deadline_instant(sessions: SessionFactory, code: str, text: str) -> datetime
     return to_utc(end_of_day(value, ZoneInfo(tz)))
 
 
-def status_view(sessions: SessionFactory, code: str) -> DirectiveView:
+def status_view(
+    sessions: SessionFactory, code: str, *, limit: int | None = None, page: int = 1
+) -> DirectiveView:
+    """`limit`: one page of items, most urgent first, with counts over all (`dondoc status`)."""
+    offset = (page - 1) * limit if limit else 0
     try:
-        return directive_view(sessions, code, datetime.now(UTC))
+        return directive_view(sessions, code, datetime.now(UTC), limit=limit, offset=offset)
     except OperationalError as exc:
         raise _db_down(exc) from None
 

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import sys
+import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from dondoc.cli.common import Code, out, settings, write_json
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from rich.console import Console
+
+    from dondoc.schemas.views import DirectiveView
 
 app = typer.Typer()
 
@@ -31,9 +40,11 @@ def start(
         out.plan(plan)
         return
 
+    sessions = open_database(found.database_url)
+
     async def go() -> None:
         client = await connect(found)
-        started = await start_plan(client, open_database(found.database_url), found, plan)
+        started = await start_plan(client, sessions, found, plan)
         if started.past_due:
             typer.echo(
                 f"dondoc: warning: item(s) {', '.join(started.past_due)} are already past due;"
@@ -43,6 +54,54 @@ def start(
         typer.echo(started.workflow_id)
 
     asyncio.run(go())
+    if sys.stderr.isatty():
+        from rich.console import Console
+
+        from dondoc.db.queries import assigned_count
+
+        watch_assignment(
+            lambda: assigned_count(sessions, plan.code), len(plan.items), Console(stderr=True)
+        )
+
+
+STALL_S = 30.0  # no item assigned for this long: stop watching (the directive goes on)
+
+
+def watch_assignment(
+    count: Callable[[], int],
+    total: int,
+    console: Console,
+    every_s: float = 0.5,
+    stall_s: float = STALL_S,
+) -> bool:
+    """A progress bar while the worker starts and assigns the items (polling their count in
+    the database); True once all are. Ctrl-C or a stall stops watching, not the directive."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    done, since = 0, time.monotonic()
+    columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=False) as bar:
+        task = bar.add_task("giao nhiệm vụ", total=total)
+        try:
+            while done < total:
+                now = count()
+                if now != done:
+                    done, since = now, time.monotonic()
+                    bar.update(task, completed=done)
+                elif time.monotonic() - since > stall_s:
+                    break
+                if done < total:
+                    time.sleep(every_s)
+        except KeyboardInterrupt:
+            pass
+    if done < total:
+        console.print(
+            f"dondoc: {done}/{total} items assigned so far; the worker goes on"
+            " (`dondoc status`; is a worker running? `dondoc health`)",
+            highlight=False,
+            markup=False,
+        )
+    return done >= total
 
 
 @app.command()
@@ -52,8 +111,12 @@ def status(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="as it stood then: 2024-06-14 or an ISO datetime")
     ] = None,
+    limit: Annotated[int, typer.Option(min=0, help="items per page; 0 for all")] = 50,
+    page: Annotated[int, typer.Option(min=1, help="which page")] = 1,
 ) -> None:
-    """A directive's items, their units' progress, reminders and escalations."""
+    """A directive's counts per status, then a page of its items (most urgent first): their
+    units' progress, reminders and escalations. `--limit 0`: every item, in the directive's
+    order."""
     from dondoc.db.session import open_database
     from dondoc.starter import status_view
 
@@ -62,11 +125,29 @@ def status(
 
         view = status_as_of(code, as_of)
     else:
-        view = status_view(open_database(settings().database_url), code)
+        view = status_view(
+            open_database(settings().database_url), code, limit=limit or None, page=page
+        )
     if json_out:
         write_json(view)
-    else:
-        out.directive(view)
+        return
+    if view.limit is not None:
+        _summary(view)
+    out.directive(view)
+
+
+def _summary(view: DirectiveView) -> None:
+    """The counts over every item, and which page of them follows."""
+    counts = " · ".join(
+        f"{out.status_label(status)} {n}" for status, n in view.status_counts.items()
+    )
+    limit = view.limit or len(view.items) or 1
+    pages = max(1, -(-view.total_items // limit))
+    out.console.print(f"{view.total_items} nhiệm vụ: {counts}")
+    out.console.print(
+        f"Trang {view.page}/{pages} ({len(view.items)} nhiệm vụ, khẩn nhất trước;"
+        " --page N, --limit 0 để xem tất cả)"
+    )
 
 
 @app.command("list")

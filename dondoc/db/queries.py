@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from dondoc.db.models import Action, Assignment, Directive, Escalation, Item, Reminder, Unit
 from dondoc.db.session import SessionFactory
@@ -40,18 +41,31 @@ def item_status(item: Item, now: datetime) -> ItemStatus:
     )
 
 
-def directive_view(sessions: SessionFactory, code: str, now: datetime) -> DirectiveView:
+def directive_view(
+    sessions: SessionFactory,
+    code: str,
+    now: datetime,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+) -> DirectiveView:
+    """A directive and its items. With `limit`, one page of items, most urgent first (open ones
+    by deadline, then the completed), and the counts per status over every item: what costs
+    seconds for 10,000 items (their actions, reminders, escalations as models) is then paid
+    for the page only. Without it, every item in the directive's order."""
     with sessions() as s:
-        d = s.scalars(
-            select(Directive)
-            .where(Directive.code == code)
-            .options(selectinload(Directive.items).selectinload(Item.assignments))
-        ).one_or_none()
+        d = s.scalars(select(Directive).where(Directive.code == code)).one_or_none()
         if d is None:
             raise UnknownDirective(code)
         tz = ZoneInfo(d.timezone)
         names = {u.code: u.name for u in s.scalars(select(Unit).where(Unit.directive_id == d.id))}
-        item_ids = [i.id for i in d.items]
+        stmt = select(Item).where(Item.directive_id == d.id).options(selectinload(Item.assignments))
+        if limit is None and offset == 0:
+            page = list(s.scalars(stmt.order_by(Item.position, Item.id)))
+        else:
+            urgent = (Item.completed_at.is_not(None), Item.due, Item.id)
+            page = list(s.scalars(stmt.order_by(*urgent).offset(offset).limit(limit)))
+        item_ids = [i.id for i in page]
         reminders: dict[int, list[Reminder]] = {}
         for r in s.scalars(
             select(Reminder)
@@ -105,7 +119,7 @@ def directive_view(sessions: SessionFactory, code: str, now: datetime) -> Direct
                     for e in escalations.get(i.id, [])
                 ],
             )
-            for i in d.items
+            for i in page
         ]
         header = DirectiveHeader(
             code=d.code,
@@ -115,7 +129,52 @@ def directive_view(sessions: SessionFactory, code: str, now: datetime) -> Direct
             committee=d.committee,
             timezone=d.timezone,
         )
-        return DirectiveView(directive=header, items=items)
+        if limit is None and offset == 0:
+            counts = Counter(i.status for i in items)
+        else:
+            counts = status_counts(s, d.id, now)
+        return DirectiveView(
+            directive=header,
+            items=items,
+            total_items=sum(counts.values()),
+            status_counts=dict(sorted(counts.items())),
+            page=offset // limit + 1 if limit else 1,
+            limit=limit,
+        )
+
+
+def status_counts(s: Session, directive_id: int, now: datetime) -> Counter[ItemStatus]:
+    """Every item's status as `item_status` derives it, from plain rows (no ORM objects)."""
+    leads: dict[int, list[tuple[datetime | None, datetime | None]]] = {}
+    for item_id, refused_at, received_at in s.execute(
+        select(Assignment.item_id, Assignment.refused_at, Assignment.received_at)
+        .join(Item, Item.id == Assignment.item_id)
+        .where(
+            Item.directive_id == directive_id,
+            Assignment.role == "lead",
+            Assignment.active.is_(True),
+        )
+    ):
+        leads.setdefault(item_id, []).append((refused_at, received_at))
+    counts: Counter[ItemStatus] = Counter()
+    for item_id, status, due, due_soon_at, extras in s.execute(
+        select(Item.id, Item.status, Item.due, Item.due_soon_at, Item.extras).where(
+            Item.directive_id == directive_id
+        )
+    ):
+        mine = leads.get(item_id, [])
+        receipt_tracked = bool((extras or {}).get("receipt_remind_at"))
+        counts[
+            derive_status(
+                ItemStatus(status),
+                now,
+                due,
+                due_soon_at=due_soon_at,
+                lead_refused=any(refused for refused, _ in mine),
+                lead_unreceived=receipt_tracked and any(got is None for _, got in mine),
+            )
+        ] += 1
+    return counts
 
 
 def _unit_view(
@@ -173,6 +232,18 @@ def list_items(
             )
             for i in items
         ]
+
+
+def assigned_count(sessions: SessionFactory, code: str) -> int:
+    """How many of a directive's items the worker has started and assigned so far."""
+    stmt = (
+        select(func.count())
+        .select_from(Item)
+        .join(Directive, Directive.id == Item.directive_id)
+        .where(Directive.code == code, Item.assigned_at.is_not(None))
+    )
+    with sessions() as s:
+        return int(s.scalar(stmt) or 0)
 
 
 def count_items(

@@ -63,7 +63,12 @@ class DirectiveHeader(Frozen):
 
 class DirectiveView(Frozen):
     directive: DirectiveHeader
-    items: list[ItemView]
+    items: list[ItemView]  # every item, or one page of them (`limit`), most urgent first
+    # Over every item of the directive, whatever the page (added for paging, issue 13).
+    total_items: int = 0
+    status_counts: dict[ItemStatus, int] = Field(default_factory=dict)
+    page: int = 1
+    limit: int | None = None  # None: `items` holds every item
 
 
 class ItemRow(Frozen):
