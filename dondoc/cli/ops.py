@@ -65,11 +65,17 @@ def health() -> None:
 @app.command()
 def demo(
     seconds: Annotated[int, typer.Option(help="how long the compressed timeline runs")] = 40,
+    serve: Annotated[
+        bool, typer.Option("--serve", help="then keep engine, worker and web running (Ctrl-C)")
+    ] = False,
 ) -> None:
     """Run the seed directive on a throw-away embedded server, compressed into under a minute."""
     from dondoc.local.demo import run_demo
 
-    asyncio.run(run_demo(seconds))
+    try:
+        asyncio.run(run_demo(seconds, serve=serve))
+    except KeyboardInterrupt:  # --serve's Ctrl-C: everything is stopped by then
+        typer.echo("dondoc demo: stopped", err=True)
 
 
 @app.command()

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from temporalio.client import Client
 
-from dondoc.config import Settings
+from dondoc.config import Settings, WebSettings
 from dondoc.console import Renderer
 from dondoc.db.session import open_database
 from dondoc.errors import DondocError, InvalidInput
@@ -35,9 +35,10 @@ class DemoChannel:
 
     def __init__(self, out: Renderer, timezone: str) -> None:
         self.out, self.tz = out, ZoneInfo(timezone)
+        self.quiet = False  # `--serve`: once the story is told, the web is the place to look
 
     def send(self, row: OutboxMessage, to: Recipient) -> str:
-        if row.kind == "assignment":
+        if row.kind == "assignment" or self.quiet:
             return "hidden"  # ~100 lines of "assigned" would hide the story; the table has them
         at = datetime.now(self.tz)  # the clock the status table's times are in
         self.out.notification(at, row.kind, row.unit_code, row.item_number, row.level)
@@ -89,8 +90,11 @@ def script(plan: DirectivePlan, seconds: int) -> list[Step]:
     return sorted(steps, key=lambda st: st.at_s)
 
 
-async def run_demo(seconds: int = 40, out: Renderer | None = None) -> DirectiveView:
-    """The demo, start to finish; the directive's status table is the last thing it prints."""
+async def run_demo(
+    seconds: int = 40, out: Renderer | None = None, serve: bool = False
+) -> DirectiveView:
+    """The demo, start to finish; the directive's status table is the last thing it prints.
+    With `serve`, the engine, the worker and the web then keep running until Ctrl-C."""
     out = out or Renderer(time_format="%H:%M:%S")  # the whole demo fits in a minute
     if seconds < 20:
         raise InvalidInput("--seconds must be at least 20")
@@ -104,8 +108,9 @@ async def run_demo(seconds: int = 40, out: Renderer | None = None) -> DirectiveV
         settings = Settings(
             temporal_address=f"127.0.0.1:{port}",
             database_url=f"sqlite:///{workdir / 'dondoc.sqlite'}",
+            web=WebSettings(evidence_dir=workdir / "evidence", port=_web_port()),
         )
-        view = await _play(settings, seconds, ui_port, out)
+        view = await _play(settings, seconds, ui_port, out, serve)
     finally:
         devserver.stop(proc)
         shutil.rmtree(workdir, ignore_errors=True)
@@ -114,21 +119,29 @@ async def run_demo(seconds: int = 40, out: Renderer | None = None) -> DirectiveV
         "  .venv/bin/dondoc server      # Temporal + Web UI at http://127.0.0.1:8233\n"
         "  .venv/bin/dondoc worker\n"
         "then: .venv/bin/dondoc start examples/dan-van-kheo-2024.yaml\n"
+        "To look at the same story in a browser: .venv/bin/dondoc demo --serve\n"
     )
     out.directive(view)
     return view
 
 
-async def _play(settings: Settings, seconds: int, ui_port: int, out: Renderer) -> DirectiveView:
+def _web_port() -> int:
+    """DONDOC_WEB_PORT (8000) when it is free, else any free port."""
+    wanted = WebSettings().port
+    return devserver.free_port() if devserver.port_open(wanted) else wanted
+
+
+async def _play(
+    settings: Settings, seconds: int, ui_port: int, out: Renderer, serve: bool = False
+) -> DirectiveView:
     """Run the compressed directive; once the worker has stopped (nothing more is sent), read it."""
     sessions = open_database(settings.database_url)
     client = await devserver.connect_when_up(settings)
     await ensure_search_attributes(client, settings.temporal_namespace)
     t0 = datetime.now(UTC)
     plan = compress(read_plan(EXAMPLE), t0, seconds)
-    async with build_worker(
-        client, sessions, settings.task_queue, notifier=Notifier(DemoChannel(out, plan.timezone))
-    ):
+    channel = DemoChannel(out, plan.timezone)
+    async with build_worker(client, sessions, settings.task_queue, notifier=Notifier(channel)):
         await start_delivery(client, settings)
         started = await start_plan(client, sessions, settings, plan)
         out.console.print(
@@ -143,6 +156,14 @@ async def _play(settings: Settings, seconds: int, ui_port: int, out: Renderer) -
         # A unit not assigned to item 5 tries to report on it: the validator turns it away.
         await _report(client, plan.code, Step(0, "5", "DAI_TRUYEN_THANH", 10), out)
         await asyncio.sleep(max(0.0, seconds - (datetime.now(UTC) - t0).total_seconds()))
+        if serve:  # the table first, then the web on the same engine until Ctrl-C
+            from dondoc.local.serve import demo_accounts, serve_web
+
+            channel.quiet = True
+            out.directive(status_view(sessions, plan.code))
+            lead = next(i for i in plan.items if i.number == "2").lead[0]
+            accounts = demo_accounts(sessions, lead, plan.committee)
+            await serve_web(settings, sessions, client, accounts, out)
     return status_view(sessions, plan.code)
 
 
