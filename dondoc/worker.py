@@ -18,7 +18,7 @@ from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.client import Client
 from temporalio.exceptions import WorkflowAlreadyStartedError
-from temporalio.service import RPCError
+from temporalio.service import RPCError, RPCStatusCode
 from temporalio.worker import Interceptor, Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
@@ -172,7 +172,14 @@ async def ensure_search_attributes(client: Client, namespace: str) -> None:
             AddSearchAttributesRequest(namespace=namespace, search_attributes=SEARCH_ATTRIBUTES)
         )
     except RPCError as err:
-        if "already" not in str(err).lower():
+        if err.status in (RPCStatusCode.PERMISSION_DENIED, RPCStatusCode.UNIMPLEMENTED):
+            # Temporal Cloud: attributes are created in its UI or with tcld, not by a client.
+            log.warning(
+                "search_attributes_not_registered",
+                reason=err.status.name,
+                needed={k: IndexedValueType.Name(v) for k, v in SEARCH_ATTRIBUTES.items()},
+            )
+        elif "already" not in str(err).lower():
             raise
 
 

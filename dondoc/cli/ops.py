@@ -51,6 +51,16 @@ def worker(
 
 
 @app.command()
+def migrate() -> None:
+    """Migrate the database to this release's schema and register the search attributes on the
+    Temporal namespace: once per release, before its workers and web processes start."""
+    from dondoc.worker_pool import prepare
+
+    asyncio.run(prepare(settings()))
+    typer.echo("dondoc: database migrated, search attributes registered", err=True)
+
+
+@app.command()
 def health() -> None:
     """Check the Temporal server, the database (migrated?) and that a worker polls the task
     queue: one line per check; exit 0 when all pass, 2 otherwise."""

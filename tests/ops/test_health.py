@@ -81,3 +81,21 @@ async def test_unreachable_server_and_unmigrated_database_both_fail(tmp_path: Pa
         verdicts(lines),
     ) == (2, [("FAIL", "server"), ("FAIL", "database"), ("FAIL", "worker")])
     assert "start the worker once" in lines[1]
+
+
+async def test_migrate_prepares_what_health_checks(
+    dev_env: WorkflowEnvironment, tmp_path: Path
+) -> None:
+    """`dondoc migrate` on an empty database: afterwards the database check passes."""
+    url = f"sqlite:///{tmp_path / 'fresh.sqlite'}"
+    address = dev_env.client.service_client.config.target_host
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "dondoc",
+        "migrate",
+        env={**os.environ, "TEMPORAL_ADDRESS": address, "DONDOC_DATABASE_URL": url},
+    )
+    assert await asyncio.wait_for(proc.wait(), 60) == 0
+    _, lines = await health({"TEMPORAL_ADDRESS": address, "DONDOC_DATABASE_URL": url})
+    assert verdicts(lines)[1] == ("ok", "database")

@@ -37,13 +37,21 @@ async def pollers(client: Client, queue: str) -> set[str]:
     return {p.identity for p in found.pollers}
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """dondoc's database on SQLite, then on PostgreSQL (a fresh schema)."""
+    if request.param == "postgresql":
+        url: str = request.getfixturevalue("pg_schema_url")
+        return url
+    return f"sqlite:///{tmp_path / 'dondoc.sqlite'}"
+
+
 async def test_two_worker_processes_share_the_queue_and_stop_on_sigterm(
-    dev_env: WorkflowEnvironment, tmp_path: Path
+    dev_env: WorkflowEnvironment, tmp_path: Path, database: str
 ) -> None:
     """Both processes poll, a directive started on the queue is run, and SIGTERM ends the pool
     with exit code 0 after each worker logged its stop."""
     queue = f"pool-{uuid.uuid4().hex[:8]}"
-    database = f"sqlite:///{tmp_path / 'dondoc.sqlite'}"
     env = {
         **os.environ,
         "TEMPORAL_ADDRESS": dev_env.client.service_client.config.target_host,
