@@ -1,5 +1,6 @@
 """`dondoc summary`: counts per category and on-time rates at a cut-off, per unit, directive or
-item, from the ledger (the same fold as `status --as-of`, without the progress reports)."""
+item, from the ledger (grouped in the database, `db/asof_facts.py`; the status rule is
+`status --as-of`'s own)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dondoc.db.asof import ItemAt, fold
+from dondoc.db.asof import ItemAt
+from dondoc.db.asof_facts import standing_at
 from dondoc.db.models import Directive, Item, Unit
 from dondoc.db.session import SessionFactory
 from dondoc.errors import UnknownDirective
@@ -54,8 +56,8 @@ def standings(
         at, tz = cutoff.resolve(name), ZoneInfo(name)
         codes = {d.id: d.code for d in group}
         ids = select(Item.id).where(Item.directive_id.in_(codes))
-        states = fold(s, ids, at, reports=False)
-        meta = s.execute(
+        states = standing_at(s, ids, at)
+        meta = s.connection().execute(
             select(Item.id, Item.directive_id, Item.number, Item.title)
             .where(Item.directive_id.in_(codes))
             .order_by(Item.directive_id, Item.position)

@@ -12,8 +12,9 @@ from sqlalchemy import select
 from temporalio.testing import WorkflowEnvironment
 
 from dondoc.config import Settings
+from dondoc.db.asof_facts import standing_at
 from dondoc.db.asof_view import directive_at
-from dondoc.db.models import LedgerEntry
+from dondoc.db.models import Directive, Item, LedgerEntry
 from dondoc.db.queries import directive_view
 from dondoc.db.session import SessionFactory
 from dondoc.schemas.lifecycle import (
@@ -152,8 +153,9 @@ async def run_story(sc: Scenario) -> dict[str, tuple[datetime, dict[str, S]]]:
 
 async def test_status_at_ten_cutoffs_matches_the_hand_written_table(story: Scenario) -> None:
     """At each cut-off the ledger gives the category, deadline in force and lead's progress of
-    the table, and the status the live view showed at that moment; a deadline moved after the
-    cut-off (item 1's extension, item 2's return) does not change it."""
+    the table, and the status the live view showed at that moment (and the summary's grouped
+    reading agrees); a deadline moved after the cut-off (item 1's extension, item 2's return)
+    does not change it."""
     cuts = await run_story(story)
     assert list(cuts) == list(TABLE)
     for name, rows in TABLE.items():
@@ -174,6 +176,8 @@ async def test_status_at_ten_cutoffs_matches_the_hand_written_table(story: Scena
             assert expected == actual, f"{name}, item {number}"
             assert STATUS.get(name, {}).get(number, item.status) == item.status
         assert live == {i.number: i.status for i in view.items}, f"{name}: live view"
+        shown = {i.number: _category(i.status, at, i.due) for i in view.items}
+        assert shown == _grouped(story, at), f"{name}: the summary's reading"
 
 
 async def test_ledger_entries_are_appended_once_in_time_order(story: Scenario) -> None:
@@ -189,6 +193,14 @@ async def test_ledger_entries_are_appended_once_in_time_order(story: Scenario) -
     assert len({r.key for r in rows}) == len(rows)
     assert kinds.count("deadline") == 5  # three first deadlines, one return, one extension
     assert (kinds.count("completed"), kinds.count("recalled")) == (2, 1)
+
+
+def _grouped(sc: Scenario, at: datetime) -> dict[str, C]:
+    """The summary's categories (read grouped in the database) at `at`, by item number."""
+    with sc.sessions() as s:
+        ids = select(Item.id).join(Directive).where(Directive.code == sc.code)
+        numbers = dict(s.execute(select(Item.id, Item.number).where(Item.id.in_(ids))).all())
+        return {numbers[k]: v.category(at) for k, v in standing_at(s, ids, at).items()}
 
 
 def _category(status: S, at: datetime, due: datetime) -> C:
