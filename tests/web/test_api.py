@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import uuid
 
+from rich.console import Console
 from sqlalchemy import select
 
+from dondoc.console import Renderer
 from dondoc.db.models import Action, Report
+from dondoc.starter import status_view
 from tests.web.conftest import PASSWORD, Web
 
 
@@ -134,6 +138,9 @@ class TestActions:
             ("extension_requested", "KHOI_VAN", web.users["unit"]),
             ("extension_approved", "DANG_UY", web.users["committee"]),
         ] == [tuple(r) for r in rows]
+        printed = io.StringIO()
+        Renderer(Console(file=printed, width=200)).directive(status_view(web.sessions, web.code))
+        assert f"đồng ý gia hạn (DANG_UY, {web.users['committee']})" in printed.getvalue()
 
     async def test_rejected_action_is_409_with_the_validators_words(self, web: Web) -> None:
         """Approving when nothing was asked: the workflow's validator refuses, in its words."""
