@@ -90,6 +90,8 @@ class Unit(Base):
     directive_id: Mapped[int] = mapped_column(ForeignKey("directives.id", ondelete="CASCADE"))
     code: Mapped[str] = mapped_column(String(64))
     name: Mapped[str] = mapped_column(Text)
+    # The directive's own addresses for this unit (`units: - {…, email: […]}`, migration 0005).
+    emails: Mapped[list[str] | None] = mapped_column(JSON)
 
     directive: Mapped[Directive] = relationship(back_populates="units")
 

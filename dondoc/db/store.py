@@ -44,7 +44,7 @@ def _insert(s: Session, plan: DirectivePlan, digest: str, now: datetime) -> None
         status="in_progress",
         created_at=now,
     )
-    directive.units = [Unit(code=u.code, name=u.name) for u in plan.units]
+    directive.units = [Unit(code=u.code, name=u.name, emails=u.email or None) for u in plan.units]
     directive.items = [
         Item(
             number=i.number,

@@ -8,12 +8,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import structlog
-from pydantic import SecretStr
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from dondoc.config import Settings
-from dondoc.db.models import Contact, Notification
+from dondoc.db.models import Notification
 from dondoc.db.session import SessionFactory
 from dondoc.notify import texts
 from dondoc.notify.channels import Channel, DeliveryError
@@ -21,6 +20,7 @@ from dondoc.notify.channels.log import LogChannel
 from dondoc.notify.channels.smtp import SmtpChannel, SmtpConfig
 from dondoc.notify.channels.webhook import WebhookChannel
 from dondoc.notify.outbox import Notifier, claim
+from dondoc.notify.recipients import resolve
 from dondoc.schemas.notify import ChannelName, OutboxMessage, OutboxState, Recipient
 
 log = structlog.get_logger("dondoc.notify")
@@ -109,12 +109,10 @@ class Dispatcher:
         now = datetime.now(UTC)
         with self.sessions.begin() as s:
             rows = claim(s, now, self.policy.lease, self.policy.batch, ids)
-            recipients = self._recipients(s, {r.unit_code for r in rows})
+            recipients = resolve(s, rows)
         tally = Tally(claimed=len(rows))
         by_id = {r.id: r for r in rows}
-        futures = [
-            self.pool.submit(self._send, r, recipients.get(r.unit_code, False)) for r in rows
-        ]
+        futures = [self.pool.submit(self._send, r, recipients.get(r.id)) for r in rows]
         done: list[Outcome] = []
         for future in as_completed(futures):
             done.append(future.result())
@@ -124,32 +122,10 @@ class Dispatcher:
         self._record(done, by_id, tally)
         return tally
 
-    def _recipients(self, s: Session, units: set[str]) -> dict[str, Recipient | bool]:
-        """Each unit's recipient; with no contact configured at all, everyone is logged."""
-        contacts = {c.unit_code: c for c in s.scalars(select(Contact)).all()} if units else {}
-        if not contacts:
-            logged = Recipient(unit_code="", channels=[ChannelName.LOG])
-            return {u: logged.model_copy(update={"unit_code": u}) for u in units}
-        found: dict[str, Recipient | bool] = {}
-        for unit, c in contacts.items():
-            if unit in units:
-                secret = SecretStr(c.webhook_secret) if c.webhook_secret else None
-                channels = c.channels or (["email"] if c.emails else []) + (
-                    ["webhook"] if c.webhook_url else []
-                )
-                found[unit] = Recipient(
-                    unit_code=unit,
-                    emails=c.emails,
-                    webhook_url=c.webhook_url,
-                    webhook_secret=secret,
-                    channels=[ChannelName(ch) for ch in channels],
-                )
-        return found
-
-    def _send(self, row: Notification, to: Recipient | bool) -> Outcome:
+    def _send(self, row: Notification, to: Recipient | None) -> Outcome:
         done = list(row.done_channels or [])
-        if not isinstance(to, Recipient) or not to.channels:
-            why = "no contact for this unit" if to is False else "the contact has no channel"
+        if to is None or not to.channels:
+            why = "no contact for this unit" if to is None else "the contact has no channel"
             return Outcome(row.id, OutboxState.UNDELIVERABLE, done, error=why)
         message = OutboxMessage(
             id=row.id,

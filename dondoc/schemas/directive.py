@@ -64,6 +64,10 @@ Text = Annotated[
 ]
 LongText = Annotated[str, StringConstraints(max_length=MAX_TEXT), AfterValidator(printable)]
 VnDate = Annotated[date, BeforeValidator(parse_date)]
+Email = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
+]
 Due = Annotated[date | datetime, BeforeValidator(parse_due)]
 
 
@@ -88,6 +92,8 @@ ItemNumber = Annotated[
 class UnitDef(Frozen):
     code: Code
     name: Text
+    # This directive's own addresses for the unit, on top of its site contact (notifications).
+    email: list[Email] = Field(default_factory=list, max_length=20)
 
 
 class RelativeDue(Frozen):
@@ -263,5 +269,7 @@ class DirectivePlan(Frozen):
         was one model, so a directive stored then is still the same content now."""
         data = self.model_dump(mode="json")
         data["items"] = [{**i.pop("schedule"), **i} for i in data["items"]]
+        # A unit without its own addresses hashes as before they existed.
+        data["units"] = [{k: v for k, v in u.items() if k != "email" or v} for u in data["units"]]
         canonical = json.dumps(data, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(canonical.encode()).hexdigest()

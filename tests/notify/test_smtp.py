@@ -197,3 +197,37 @@ def test_a_refused_recipient_fails_for_good(db: SessionFactory, smtp_server: Ser
     assert (row.state, row.attempts) == (OutboxState.FAILED, 1)
     assert row.last_error is not None
     assert "550" in row.last_error
+
+
+def test_a_directives_own_address_for_a_unit_is_used_for_its_messages(
+    db: SessionFactory, smtp_server: Server
+) -> None:
+    """`units: - {code: DANG_UY, email: [...]}` in a directive: that directive's messages to the
+    unit go there, even with no site contact; another directive's keep the site's."""
+    from temporalio.testing import ActivityEnvironment
+
+    from dondoc.activities.records import RecordActivities
+    from dondoc.db.store import store_directive
+    from dondoc.importer.yaml_file import parse_directive
+    from dondoc.schemas.records import ItemRef, RecordEscalationInput
+
+    set_contacts(db, [ContactSpec(unit="KHOI_VAN", email=["khoivan@phuong.vn"])])
+    text = (
+        'code: "OWN-KH/ĐU"\ntitle: "Chỉ thị"\ncommittee: DANG_UY\nunits:\n'
+        '  - {code: DANG_UY, name: "Đảng ủy", email: [bithu@phuong.vn]}\n'
+        '  - {code: KHOI_VAN, name: "Khối vận"}\n'
+        "defaults: {remind_before: P3D, escalate_every: P7D}\nitems:\n"
+        '  - {number: "1", title: "Việc", lead: [KHOI_VAN], due: 2031-06-30T17:00:00+07:00}\n'
+    )
+    store_directive(db, parse_directive(text, "<test>"), dt.datetime(2031, 6, 1, tzinfo=dt.UTC))
+    notifier = Notifier()
+    acts = RecordActivities(db, notifier)
+    at = dt.datetime(2031, 7, 1, tzinfo=dt.UTC)
+    ref = ItemRef(directive_code="OWN-KH/ĐU", number="1")
+    ActivityEnvironment().run(
+        acts.record_escalation, RecordEscalationInput(item=ref, level=1, at=at)
+    )
+    settle(Dispatcher(db, notifier, {"email": channel(smtp_server)}, Policy(first_retry=FAST)), db)
+
+    assert [rcpts for rcpts, _, _ in smtp_server.inbox.mails] == [["bithu@phuong.vn"]]
+    assert [r.state for r in rows(db)] == [OutboxState.SENT]

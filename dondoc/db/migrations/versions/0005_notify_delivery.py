@@ -34,6 +34,8 @@ def upgrade() -> None:
         batch.add_column(sa.Column("done_channels", sa.JSON(), nullable=True))
     # Rows written before delivery existed were logged when recorded: they are sent.
     op.execute("UPDATE notifications SET state = 'sent' WHERE sent_at IS NOT NULL")
+    with op.batch_alter_table("units") as batch:
+        batch.add_column(sa.Column("emails", sa.JSON(), nullable=True))
     op.create_index("ix_notifications_due", "notifications", ["state", "next_try_at"])
     op.create_table(
         "contacts",
@@ -51,6 +53,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("contacts")
+    with op.batch_alter_table("units") as batch:
+        batch.drop_column("emails")
     op.drop_index("ix_notifications_due", table_name="notifications")
     with op.batch_alter_table("notifications") as batch:
         for name in (
