@@ -98,6 +98,12 @@ def test_unit_and_committee_story(browser: Browser, served: Served, tmp_path: Pa
     decide.get_by_role("button", name="Quyết định gia hạn").click()
     expect(committee.locator(".timeline")).to_contain_text("đồng ý gia hạn")
     expect(committee.locator("main")).to_contain_text("Hạn 31/12/2099")
+    committee.goto(f"{served.url}/d/{quote(served.code, safe='')}")
+    expect(committee.locator("tbody tr")).to_have_count(3)
+    shot(committee, "directive-360.png")
+    committee.goto(f"{served.url}/lists?kind=open&directive={quote(served.code)}")
+    expect(committee.locator("li.card")).to_have_count(3)
+    shot(committee, "lists-360.png")
 
     evidence = tmp_path / "bien-ban.pdf"
     evidence.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
