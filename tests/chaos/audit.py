@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import select
 from temporalio.client import Client
+from temporalio.service import RPCError
+from temporalio.worker import Replayer
 
+from dondoc.client import data_converter
+from dondoc.config import directive_workflow_id, item_workflow_id
 from dondoc.db.models import (
     Assignment,
     Directive,
@@ -18,8 +24,9 @@ from dondoc.db.models import (
     Report,
 )
 from dondoc.db.session import SessionFactory
+from dondoc.worker import WORKFLOWS
 from tests.chaos.load import Tally
-from tests.helpers import item_state
+from tests.helpers import directive_state, item_state
 
 
 @dataclass
@@ -126,3 +133,21 @@ async def timers(sessions: SessionFactory, client: Client, code: str) -> Timers:
                 f"item {number}: state escalations {in_state}, db {found.escalations.get(number)}"
             )
     return found
+
+
+async def replay_failures(client: Client, code: str, keep: Path) -> list[str]:
+    """Every workflow of the directive replayed from its history by today's workflow code
+    (scenario 6: histories recorded under chaos). A history that does not replay is kept in
+    `keep` for the lead to reproduce with; its workflow id is returned."""
+    failed = []
+    replayer = Replayer(workflows=WORKFLOWS, data_converter=data_converter)
+    ids = [directive_workflow_id(code)]
+    with contextlib.suppress(RPCError):
+        ids += [item_workflow_id(code, n) for n in (await directive_state(client, code)).items]
+    for wf_id in ids:
+        history = await client.get_workflow_handle(wf_id).fetch_history()
+        result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
+        if result.replay_failure is not None:
+            failed.append(wf_id)
+            (keep / f"{wf_id.replace('/', '_')}.json").write_text(history.to_json())
+    return failed

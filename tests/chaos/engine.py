@@ -6,6 +6,7 @@ stops whatever is still running (each process by its own pid, never by name).
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -82,6 +83,14 @@ class Engine:
         """kill -9: no shutdown, no flush; whatever the worker held in memory is gone."""
         assert self.worker is not None
         _signal(self.worker, signal.SIGKILL)
+
+    async def worker_ready(self, within: float = 30) -> None:
+        """Until the worker last started logs that it polls its task queue."""
+        deadline = time.monotonic() + within
+        while self.worker_log().count('"worker_started"') < self.worker_starts:
+            assert self.worker_alive(), f"the worker exited: {self.worker_log()[-2000:]}"
+            assert time.monotonic() < deadline, "the worker did not start in time"
+            await asyncio.sleep(0.1)
 
     def worker_alive(self) -> bool:
         return self.worker is not None and self.worker.poll() is None

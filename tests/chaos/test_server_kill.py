@@ -25,7 +25,7 @@ from dondoc.config import item_workflow_id
 from dondoc.db.session import SessionFactory, open_database
 from dondoc.local.devserver import port_open
 from dondoc.schemas.messages import ReportInput
-from tests.chaos.audit import audit, timers
+from tests.chaos.audit import audit, replay_failures, timers
 from tests.chaos.engine import Engine, start_directive
 from tests.chaos.load import Tally, send, unit_client
 from tests.helpers import eventually, item_yaml, make_plan
@@ -37,37 +37,51 @@ LEADS = ("KHOI_VAN", "UBND")
 @dataclass(frozen=True)
 class Size:
     items: int
+    stops: tuple[signal.Signals, ...]  # each followed by a restart
     down_s: float  # each downtime
     escalate_every_s: int
+    reports_each: int  # per (item, lead), paced to go on through every downtime
 
 
-REDUCED = Size(items=2, down_s=4, escalate_every_s=2)
-FULL = Size(items=6, down_s=15, escalate_every_s=3)
-START_S = 3.0  # from the plan to the first downtime: the directive starts meanwhile
-RECOVER_S = 6.0  # from the first restart to the second stop
+# Reduced: one SIGKILL, the deadline and a level passing while down (the reminder falls due
+# at the start). Full: SIGTERM with the reminder falling due while down, then SIGKILL with
+# the deadline and several levels.
+REDUCED = Size(items=2, stops=(signal.SIGKILL,), down_s=4, escalate_every_s=2, reports_each=6)
+FULL = Size(
+    items=6,
+    stops=(signal.SIGTERM, signal.SIGKILL),
+    down_s=15,
+    escalate_every_s=3,
+    reports_each=30,
+)
+START_S = 3.0  # from the plan to the first stop: the directive starts meanwhile
+# From a restart to the next stop. A workflow task in flight at a stop is redone when its
+# 10-s timeout passes; a reminder caught up after the deadline is dropped (the escalation says
+# it), so the reminder's deadline is this far after the restart.
+RECOVER_S = 14.0
 
 
 async def server_kills(tmp: Path, size: Size) -> None:
     url = f"sqlite:///{tmp / 'dondoc.sqlite'}"
     engine = Engine(tmp, url, task_queue=f"srv-{uuid.uuid4().hex[:8]}")
     try:
-        await run(engine, open_database(url), size)
+        await run(engine, open_database(url), size, tmp)
     finally:
         engine.close()
 
 
-async def run(engine: Engine, sessions: SessionFactory, size: Size) -> None:
+async def run(engine: Engine, sessions: SessionFactory, size: Size, tmp: Path) -> None:
     engine.start_server()
     engine.start_worker()
     client = await engine.client()
+    await engine.worker_ready()
     code = f"S{uuid.uuid4().hex[:6]}-KH/ĐU"
-    # Downtime 1 from START_S, the reminder in its middle; downtime 2 RECOVER_S after it ends
-    # (a reminder caught up after the deadline is dropped: the escalation says it), the
-    # deadline (level 1) a second into it, and more levels every escalate_every_s.
     plan_at, zero = datetime.now(UTC), time.monotonic()
-    down1, down2 = START_S, START_S + size.down_s + RECOVER_S
-    remind_at = down1 + size.down_s / 2
-    due_at = down2 + 1
+    stops = [START_S + k * (size.down_s + RECOVER_S) for k in range(len(size.stops))]
+    # The reminder in the middle of the first downtime if there are two, else at the start;
+    # the deadline (level 1) a second into the last downtime.
+    remind_at = stops[0] + size.down_s / 2 if len(stops) > 1 else 0.0
+    due_at = stops[-1] + 1
     every = size.escalate_every_s
     defaults = f"{{remind_before: PT{round(due_at - remind_at)}S, escalate_every: PT{every}S}}"
     due = plan_at + timedelta(seconds=due_at)
@@ -75,19 +89,21 @@ async def run(engine: Engine, sessions: SessionFactory, size: Size) -> None:
     items = [item_yaml(str(n), due, lead=lead) for n in range(1, size.items + 1)]
     queue = engine.env["DONDOC_TASK_QUEUE"]
     await start_directive(client, sessions, queue, make_plan(code, items, defaults))
-    assert time.monotonic() - zero < down1, "the directive took too long to start"
+    assert time.monotonic() - zero < stops[0], "the directive took too long to start"
 
-    tally, until = Tally(), time.monotonic() + 120 + 2 * size.down_s
+    span = stops[-1] + size.down_s - (time.monotonic() - zero)
+    tally, until = Tally(), time.monotonic() + 120 + span
     pairs = [(str(n), u) for n in range(1, size.items + 1) for u in LEADS]
+    pace = span / size.reports_each / 2
     load = asyncio.gather(
         *(
-            unit_client(client, code, [p], 20, tally, until, name=f"s{i}", pace_s=size.down_s / 8)
+            unit_client(client, code, [p], size.reports_each, tally, until, f"s{i}", pace)
             for i, p in enumerate(pairs)
         )
     )
     stopped: dict[str, float] = {}
     restarts: list[float] = []
-    for sig, at in ((signal.SIGTERM, down1), (signal.SIGKILL, down2)):
+    for sig, at in zip(size.stops, stops, strict=True):
         await asyncio.sleep(max(0.0, zero + at - time.monotonic()))
         stopped[sig.name] = engine.stop_server(sig)
         assert not port_open(engine.port)
@@ -127,30 +143,32 @@ async def run(engine: Engine, sessions: SessionFactory, size: Size) -> None:
     await eventually(all_closed, within=60)
     found = await audit(sessions, client, code, tally)
     clock = await timers(sessions, client, code)
+    unreplayable = await replay_failures(client, code, tmp)
     missed = {n: level - 1 for n, level in first.items()}
-    recover = [min(t for t in tally.accepted_at if t > r) - r for r in restarts]
+    recover = [min((t for t in tally.accepted_at if t > r), default=r) - r for r in restarts]
     print(
-        f"\nchaos server-kill: SIGTERM took {stopped['SIGTERM']:.1f} s, SIGKILL"
-        f" {stopped['SIGKILL']:.1f} s, down {size.down_s:.0f} s each;"
-        f" reports sent {len(tally.sent)}, accepted {len(tally.accepted)},"
-        f" refused {len(tally.rejected)}, unanswered {len(tally.unanswered)},"
-        f" stored {found.stored}, lost {len(found.lost)}, duplicates {found.duplicates},"
-        f" retries {tally.retries}, first answer {recover[0]:.1f} / {recover[1]:.1f} s after"
-        f" each restart; reminders {clock.reminders}; escalation levels"
-        f" {clock.escalations}, first after the restart {first} (levels passed while down:"
-        f" {missed}); state disagreements {len(found.disagreements) + len(clock.disagreements)};"
-        f" worker starts {engine.worker_starts}"
+        f"\nchaos server-kill: {', '.join(f'{k} took {v:.1f} s' for k, v in stopped.items())},"
+        f" down {size.down_s:.0f} s each; reports sent {len(tally.sent)},"
+        f" accepted {len(tally.accepted)}, refused {len(tally.rejected)},"
+        f" unanswered {len(tally.unanswered)}, stored {found.stored}, lost {len(found.lost)},"
+        f" duplicates {found.duplicates}, retries {tally.retries}, first answer"
+        f" {' / '.join(f'{r:.1f}' for r in recover)} s after each restart;"
+        f" reminders {clock.reminders}; escalation levels {clock.escalations}, first after the"
+        f" restart {first} (levels passed while down: {missed});"
+        f" state disagreements {len(found.disagreements) + len(clock.disagreements)};"
+        f" histories that do not replay {unreplayable}; worker starts {engine.worker_starts}"
     )
     assert (found.lost, found.refused_but_stored, found.duplicates) == ([], [], 0)
     assert (found.disagreements, clock.disagreements) == ([], [])
     assert (tally.rejected, tally.unanswered) == ({}, set())
     assert set(clock.reminders) == {str(n) for n in range(1, size.items + 1)}
-    assert restarted > due_at > remind_at  # both fell due while the server was down
+    assert restarted > due_at > remind_at  # they fell due while the server was down
+    assert unreplayable == []
     assert (engine.worker_starts, engine.worker_alive()) == (1, True)
 
 
 async def test_timers_and_reports_survive_server_kills(tmp_path: Path) -> None:
-    """The reduced form (`make test`): down 4 s after SIGTERM, 4 s after SIGKILL."""
+    """The reduced form (`make test`): one SIGKILL, down 4 s."""
     await server_kills(tmp_path, REDUCED)
 
 
