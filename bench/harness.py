@@ -39,10 +39,11 @@ class Env:
     sessions: SessionFactory
     folder: Path
     server_pid: int
+    worker_processes: int = 1  # dondoc and bare worker processes on the queue (not memory's)
 
 
 @asynccontextmanager
-async def environment() -> AsyncIterator[Env]:
+async def environment(worker_processes: int = 1) -> AsyncIterator[Env]:
     """A throw-away dev server (SQLite file, WAL) and dondoc database (SQLite file)."""
     folder = Path(tempfile.mkdtemp(prefix="dondoc-bench-"))
     port = devserver.free_port()
@@ -59,7 +60,7 @@ async def environment() -> AsyncIterator[Env]:
         upgrade(engine)
         client = await connect(settings)
         await ensure_search_attributes(client, settings.temporal_namespace)
-        yield Env(settings, client, session_factory(engine), folder, proc.pid)
+        yield Env(settings, client, session_factory(engine), folder, proc.pid, worker_processes)
     finally:
         if engine is not None:
             engine.dispose()
@@ -70,11 +71,28 @@ async def environment() -> AsyncIterator[Env]:
             shutil.rmtree(folder, ignore_errors=True)
 
 
+@dataclass(frozen=True)
+class Workers:
+    """The worker processes of a run: `pid` the first (the memory figure runs one only)."""
+
+    pids: list[int]
+
+    @property
+    def pid(self) -> int:
+        return self.pids[0]
+
+
 @asynccontextmanager
 async def worker_process(
-    env: Env, kind: str, *, cache: int | None = None, unsandboxed: bool = False
-) -> AsyncIterator[asyncio.subprocess.Process]:
-    """`python -m bench.worker_proc` against this environment; yields once it polls."""
+    env: Env,
+    kind: str,
+    *,
+    cache: int | None = None,
+    unsandboxed: bool = False,
+    processes: int | None = None,
+) -> AsyncIterator[Workers]:
+    """`python -m bench.worker_proc` against this environment, `processes` of them (default:
+    the environment's) on the one task queue; yields once every one polls."""
     args = [
         f"--kind={kind}",
         f"--address={env.settings.temporal_address}",
@@ -85,7 +103,17 @@ async def worker_process(
         args.append(f"--cache={cache}")
     if unsandboxed:
         args.append("--unsandboxed")
-    log_path = env.folder / f"worker-{kind}.log"
+    async with contextlib.AsyncExitStack() as stack:
+        pids = []
+        for i in range(processes or env.worker_processes):
+            log_path = env.folder / f"worker-{kind}-{i}.log"
+            proc = await stack.enter_async_context(_one_worker(args, log_path))
+            pids.append(proc.pid)
+        yield Workers(pids)
+
+
+@asynccontextmanager
+async def _one_worker(args: list[str], log_path: Path) -> AsyncIterator[asyncio.subprocess.Process]:
     with log_path.open("wb") as log:
         proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bench.worker_proc", *args, stdout=PIPE, stderr=log
@@ -147,14 +175,20 @@ def percentile(values: list[float], q: float) -> float:
 class CpuMeter:
     """CPU time of the server, the worker and this process over a span: who was busy."""
 
-    def __init__(self, **pids: int) -> None:
-        self.procs = {name: psutil.Process(pid) for name, pid in pids.items()}
-        self.procs["bench"] = psutil.Process()
+    def __init__(self, **pids: int | list[int]) -> None:
+        """A list of pids (several worker processes) is summed under its one name."""
+        self.procs = {
+            name: [psutil.Process(p) for p in (pid if isinstance(pid, list) else [pid])]
+            for name, pid in pids.items()
+        }
+        self.procs["bench"] = [psutil.Process()]
         self.start = self._sample()
         self.t0 = time.monotonic()
 
     def _sample(self) -> dict[str, float]:
-        return {name: sum(p.cpu_times()[:2]) for name, p in self.procs.items()}
+        return {
+            name: sum(sum(p.cpu_times()[:2]) for p in procs) for name, procs in self.procs.items()
+        }
 
     def cores(self) -> dict[str, float]:
         """Average cores each process used since the start (1.0 = one core all the time)."""

@@ -58,7 +58,7 @@ async def bare_workflows(env: Env, n: int) -> Throughput:
         return go
 
     async with worker_process(env, "bare") as worker:
-        meter = CpuMeter(server=env.server_pid, worker=worker.pid)
+        meter = CpuMeter(server=env.server_pid, worker=worker.pids)
         t0 = time.monotonic()
         await bounded(CLIENTS, [job(i) for i in range(n)])
         return Throughput(n / (time.monotonic() - t0), meter.cores())
@@ -80,7 +80,7 @@ async def bare_items(env: Env, n: int) -> Lifecycle:
         return go
 
     async with worker_process(env, "bare") as worker:
-        meter = CpuMeter(server=env.server_pid, worker=worker.pid)
+        meter = CpuMeter(server=env.server_pid, worker=worker.pids)
         t0 = time.monotonic()
         await bounded(CLIENTS, [start(i) for i in ids])
         phases = Phases(t0)
@@ -120,7 +120,7 @@ async def dondoc_items(env: Env, n: int) -> Lifecycle:
         ReportInput(unit=plans.LEAD, done=True, note="Hoàn thành"),
     ]
     async with worker_process(env, "dondoc") as worker:
-        meter = CpuMeter(server=env.server_pid, worker=worker.pid)
+        meter = CpuMeter(server=env.server_pid, worker=worker.pids)
         t0 = time.monotonic()
         started = await start_plan(env.client, env.sessions, env.settings, plan)
 

@@ -64,7 +64,9 @@ async def _cached(env: Env) -> None:
 async def rss_per_item(env: Env, n: int, *, unsandboxed: bool) -> Memory:
     """RSS of a worker process (cache big enough for all) before and after n more open items."""
     cache = n + WARM_ITEMS + 100
-    async with worker_process(env, "dondoc", cache=cache, unsandboxed=unsandboxed) as worker:
+    async with worker_process(
+        env, "dondoc", cache=cache, unsandboxed=unsandboxed, processes=1
+    ) as worker:
         proc = psutil.Process(worker.pid)
         await _open_items(env, WARM_ITEMS)
         before = proc.memory_info().rss
@@ -98,7 +100,7 @@ async def _open_bare(env: Env, n: int) -> None:
 
 async def bare_rss_per_wf(env: Env, n: int) -> Memory:
     """The same measure for bare workflows waiting on a timer: the SDK's own cost per cached run."""
-    async with worker_process(env, "bare", cache=n + WARM_ITEMS + 100) as worker:
+    async with worker_process(env, "bare", cache=n + WARM_ITEMS + 100, processes=1) as worker:
         proc = psutil.Process(worker.pid)
         await _open_bare(env, WARM_ITEMS)
         before = proc.memory_info().rss

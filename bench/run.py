@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, replace
@@ -56,8 +57,13 @@ TARGETS = {
 class Bench:
     """Runs each figure `runs` times, each in a fresh environment, and keeps every raw value."""
 
-    def __init__(self, sizes: Sizes, quick: bool) -> None:
+    def __init__(self, sizes: Sizes, quick: bool, worker_processes: int = 1) -> None:
         self.sizes = sizes
+        # Worker processes on the queue, dondoc's and bare's alike (the memory figure: one).
+        # With more than one, every figure and run is named with a suffix (`item_vs_bare_2proc`),
+        # so a run with 1 and a run with 2 sit side by side in results.json.
+        self.worker_processes = worker_processes
+        self.tag = f"_{worker_processes}proc" if worker_processes > 1 else ""
         self.figures: dict[str, float | None] = {}
         self.earlier: dict[str, Any] = {}
         self.meta: dict[str, Any] = {
@@ -66,6 +72,7 @@ class Bench:
             # Anything else running on the machine shows here (the figures are ratios for this).
             "load_average_at_start": list(os.getloadavg()),
             "sizes": asdict(sizes),
+            f"worker_processes{self.tag}": worker_processes,
             "machine": machine.describe(),
             "runs": {},
             "rounds": {},  # every round's ratio, for each ratio figure (the figure: their median)
@@ -75,10 +82,10 @@ class Bench:
         results = []
         for i in range(runs):
             t0 = time.monotonic()
-            async with environment() as env:
+            async with environment(self.worker_processes) as env:
                 results.append(await once(env))
             print(f"  {name} run {i + 1}/{runs}: {time.monotonic() - t0:.0f} s", flush=True)
-        self.meta["runs"][name] = [_plain(r) for r in results]
+        self.meta["runs"][name + self.tag] = [_plain(r) for r in results]
         return results
 
     async def rounds(
@@ -92,17 +99,17 @@ class Bench:
         for i in range(runs):
             for side in order if i % 2 == 0 else order[::-1]:
                 t0 = time.monotonic()
-                async with environment() as env:
+                async with environment(self.worker_processes) as env:
                     found[side].append(await sides[side](env))
                 took = time.monotonic() - t0
                 print(f"  {name} round {i + 1}/{runs} {side}: {took:.0f} s", flush=True)
         for side, results in found.items():
-            self.meta["runs"][f"{name}_{side}"] = [_plain(r) for r in results]
+            self.meta["runs"][f"{name}_{side}{self.tag}"] = [_plain(r) for r in results]
         return found
 
     def ratio(self, name: str, values: list[float | None]) -> None:
         """A ratio figure: every round's value kept, the median of those measured reported."""
-        self.meta["rounds"][name] = [None if v is None else round(v, 4) for v in values]
+        self.meta["rounds"][name + self.tag] = [None if v is None else round(v, 4) for v in values]
         measured = [v for v in values if v is not None]
         self.figures[name] = median(measured) if measured else None
 
@@ -116,11 +123,14 @@ class Bench:
             self.earlier = earlier
             self.meta["runs"] = meta.get("runs", {})
             self.meta["rounds"] = meta.get("rounds", {})
-            keep = ("explain_", "assigned_per_s")
+            keep = ("explain_", "assigned_per_s", "worker_processes")
             self.meta.update({k: v for k, v in meta.items() if k.startswith(keep)})
 
+    def tagged(self) -> dict[str, float | None]:
+        return {k + self.tag: v for k, v in self.figures.items()}
+
     def save(self) -> None:
-        figures = {**self.earlier, **self.figures}
+        figures = {**self.earlier, **self.tagged()}
         RESULTS.write_text(
             json.dumps({**figures, "meta": self.meta}, indent=2, ensure_ascii=False) + "\n"
         )
@@ -262,11 +272,13 @@ def table(figures: dict[str, float | None]) -> str:
     lines = [f"{'figure':<42} {'value':>12}  target"]
     for name, value in figures.items():
         if value is None:
-            lines.append(f"{name:<42} {'—':>12}  {'MISSED (stalled)' if name in TARGETS else ''}")
+            missed = "MISSED (stalled)" if re.sub(r"_\d+proc$", "", name) in TARGETS else ""
+            lines.append(f"{name:<42} {'—':>12}  {missed}")
             continue
         target = ""
-        if name in TARGETS:
-            op, bound = TARGETS[name]
+        base = re.sub(r"_\d+proc$", "", name)
+        if base in TARGETS:
+            op, bound = TARGETS[base]
             met = value >= bound if op == ">=" else value <= bound
             target = f"{op} {bound}  {'met' if met else 'MISSED'}"
         shown = f"{value:.0f}" if value >= 100 else f"{value:.3g}"
@@ -275,14 +287,18 @@ def table(figures: dict[str, float | None]) -> str:
 
 
 async def main(
-    quick: bool, only: set[str], heavy_runs: int | None, storm_items: int | None
+    quick: bool,
+    only: set[str],
+    heavy_runs: int | None,
+    storm_items: int | None,
+    worker_processes: int = 1,
 ) -> None:
     sizes = QUICK if quick else FULL
     if heavy_runs is not None:
         sizes = replace(sizes, heavy_runs=heavy_runs)
     if storm_items is not None:
         sizes = replace(sizes, storm_items=storm_items)
-    bench = Bench(sizes, quick)
+    bench = Bench(sizes, quick, worker_processes)
     if only:
         bench.keep_earlier()
     steps: list[tuple[str, Callable[[], Awaitable[None]]]] = [
@@ -305,7 +321,7 @@ async def main(
         bench.meta["elapsed_s"] = round(time.monotonic() - t0)
         bench.save()
     print()
-    print(table({**bench.earlier, **bench.figures}))
+    print(table({**bench.earlier, **bench.tagged()}))
     print(f"\n{bench.meta['mode']} run in {bench.meta['elapsed_s']} s; wrote {RESULTS}")
 
 
@@ -323,8 +339,22 @@ def cli() -> None:
         "--heavy-runs", type=int, default=None, help="runs for bare memory and largest directive"
     )
     parser.add_argument("--storm-items", type=int, default=None, help="items in each storm")
+    parser.add_argument(
+        "--worker-processes",
+        type=int,
+        default=1,
+        help="worker processes for dondoc and bare (figures then named _Nproc)",
+    )
     args = parser.parse_args()
-    asyncio.run(main(args.quick, set(args.only), args.heavy_runs, args.storm_items))
+    asyncio.run(
+        main(
+            args.quick,
+            set(args.only),
+            args.heavy_runs,
+            args.storm_items,
+            args.worker_processes,
+        )
+    )
 
 
 if __name__ == "__main__":

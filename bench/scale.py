@@ -44,7 +44,7 @@ async def largest_directive(env: Env, n: int) -> Scale:
     """Time from `start_plan` (store included) until every item's assignment is in the database."""
     plan = plans.plan(n, datetime.now(UTC) + timedelta(days=30), support=("UBND", "MTTQ"))
     async with worker_process(env, "dondoc") as worker:
-        meter = CpuMeter(server=env.server_pid, worker=worker.pid)
+        meter = CpuMeter(server=env.server_pid, worker=worker.pids)
         t0 = time.monotonic()
         started = await start_plan(env.client, env.sessions, env.settings, plan)
 
@@ -96,7 +96,7 @@ async def bare_starts(env: Env, n: int) -> BareStarts:
         return go
 
     async with worker_process(env, "bare") as worker:
-        meter = CpuMeter(server=env.server_pid, worker=worker.pid)
+        meter = CpuMeter(server=env.server_pid, worker=worker.pids)
         t0 = time.monotonic()
         await bounded(CLIENTS, [start(i) for i in range(n)])
         took = time.monotonic() - t0

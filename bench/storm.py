@@ -64,15 +64,16 @@ async def dondoc_storm(env: Env, n: int, starts_per_s: float, cache: int | None 
 
     `cache` overrides max_cached_workflows (the diagnosis of what bounds the storm).
     """
-    deadline = datetime.now(UTC) + timedelta(seconds=n / starts_per_s + SETUP_SLACK_S)
-    sizes = [min(DIRECTIVE_ITEMS, n - k) for k in range(0, n, DIRECTIVE_ITEMS)]
-    directive_plans = [
-        plans.plan(size, deadline, remind_at=deadline, escalate_every=timedelta(days=1))
-        for size in sizes
-    ]
-    codes = [p.code for p in directive_plans]
-    t0 = time.monotonic()
     async with worker_process(env, "dondoc", cache=cache) as worker:
+        # Planned once the workers poll: starting several processes takes a while.
+        deadline = datetime.now(UTC) + timedelta(seconds=n / starts_per_s + SETUP_SLACK_S)
+        sizes = [min(DIRECTIVE_ITEMS, n - k) for k in range(0, n, DIRECTIVE_ITEMS)]
+        directive_plans = [
+            plans.plan(size, deadline, remind_at=deadline, escalate_every=timedelta(days=1))
+            for size in sizes
+        ]
+        codes = [p.code for p in directive_plans]
+        t0 = time.monotonic()
         for p in directive_plans:
             await start_plan(env.client, env.sessions, env.settings, p)
 
@@ -84,7 +85,7 @@ async def dondoc_storm(env: Env, n: int, starts_per_s: float, cache: int | None 
         if datetime.now(UTC) > deadline - timedelta(seconds=1):
             raise RuntimeError("setup overran the deadline: lower the assumed start rate")
         await _until(deadline)
-        meter = CpuMeter(server=env.server_pid, worker=worker.pid)
+        meter = CpuMeter(server=env.server_pid, worker=worker.pids)
 
         async def escalated() -> int:
             return len(_escalations_sent(env, codes))
@@ -112,7 +113,7 @@ def _escalations_sent(env: Env, codes: list[str]) -> list[datetime]:
 
 async def bare_storm(env: Env, n: int, starts_per_s: float, cache: int | None = None) -> Storm:
     """n BareTimer workflows firing at one instant; lateness is each one's close time."""
-    deadline = datetime.now(UTC) + timedelta(seconds=n / starts_per_s + SETUP_SLACK_S)
+    deadline = datetime.now(UTC)  # planned once the workers poll, below
     tag = uuid.uuid4().hex[:6]
     query = f"WorkflowType = 'BareTimer' AND WorkflowId STARTS_WITH 'storm-{tag}-'"
 
@@ -127,14 +128,15 @@ async def bare_storm(env: Env, n: int, starts_per_s: float, cache: int | None = 
 
         return go
 
-    t0 = time.monotonic()
     async with worker_process(env, "bare", cache=cache) as worker:
+        deadline = datetime.now(UTC) + timedelta(seconds=n / starts_per_s + SETUP_SLACK_S)
+        t0 = time.monotonic()
         await bounded(CLIENTS, [start(i) for i in range(n)])
         setup_s = time.monotonic() - t0
         if datetime.now(UTC) > deadline - timedelta(seconds=1):
             raise RuntimeError("setup overran the deadline: lower the assumed start rate")
         await _until(deadline)
-        meter = CpuMeter(server=env.server_pid, worker=worker.pid)
+        meter = CpuMeter(server=env.server_pid, worker=worker.pids)
 
         async def closed() -> int:
             return (
