@@ -57,7 +57,7 @@ def migrate() -> None:
     from dondoc.worker_pool import prepare
 
     asyncio.run(prepare(settings()))
-    typer.echo("dondoc: database migrated, search attributes registered", err=True)
+    typer.echo("dondoc: database migrated; search attributes registered (or present)", err=True)
 
 
 @app.command()
