@@ -4,15 +4,19 @@ directive uploads. Each step calls `starter` and `db`, never another face."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Coroutine
 from datetime import datetime, timedelta
+from typing import Any, TypeVar
 
 from fastapi import Request
 from pydantic import BaseModel, Field, StrictBool, StrictInt
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
+from temporalio.api.workflowservice.v1 import GetSystemInfoRequest
+from temporalio.service import RPCError
 
 from dondoc.db.accounts import authenticate, create_token
-from dondoc.errors import InvalidFile, InvalidInput
+from dondoc.errors import InvalidFile, InvalidInput, NotFound, ServerUnreachable
 from dondoc.importer.calendar_file import read_site_overrides
 from dondoc.importer.problems import DirectiveFileError
 from dondoc.importer.yaml_file import parse_directive
@@ -29,6 +33,7 @@ from dondoc.web.deps import Services, now
 from dondoc.web.errors import Unauthenticated
 
 MAX_DIRECTIVE_BYTES = 2_000_000  # the loader's own limit
+R = TypeVar("R")
 
 
 class ReportBody(Frozen):
@@ -100,7 +105,7 @@ async def report(
     values = body.model_dump(exclude_none=True)
     values.setdefault("report_id", str(uuid.uuid4()))
     inp = ReportInput(**values, unit=who.unit, by=who.username)
-    result = await send_report(svc.client, code, number, inp)
+    result = await reachable(svc, send_report(svc.client, code, number, inp))
     if uploads:
         folder = svc.settings.web.evidence_dir
         stored = [
@@ -128,7 +133,25 @@ async def send(
     inp = await run_in_threadpool(action.build, svc.sessions, code, who, body)
     if not is_action_input(inp):
         raise InvalidInput(f"not an action: {action.op}")
-    return await send_action(svc.client, code, number, inp)
+    return await reachable(svc, send_action(svc.client, code, number, inp))
+
+
+async def reachable(svc: Services, call: Coroutine[Any, Any, R]) -> R:
+    """The call's answer; a "no such workflow" for an item the database has is a Temporal
+    server that cannot be reached (503), when the server does not answer a health probe."""
+    try:
+        return await call
+    except NotFound:
+        try:
+            await svc.client.workflow_service.get_system_info(
+                GetSystemInfoRequest(), timeout=timedelta(seconds=5)
+            )
+        except RPCError:
+            raise ServerUnreachable(
+                f"the Temporal server at {svc.settings.temporal_address} does not answer;"
+                " nothing was sent: try again once it is back"
+            ) from None
+        raise
 
 
 async def start_directive(svc: Services, data: bytes) -> Started:

@@ -83,6 +83,17 @@ class TestSession:
         got = await web.http.post(item, data={"csrf": csrf})
         assert got.status_code == 303, got.text
 
+    async def test_api_with_the_session_cookie_needs_the_csrf_header(self, web: Web) -> None:
+        """The browser's cookie works for the API too, but an unsafe call must carry the token."""
+        csrf = await signed_in(web)
+        url = web.item("1") + "/reports"
+        without = await web.http.post(url, json={"progress": 5})
+        wrong = await web.http.post(url, json={"progress": 5}, headers={"X-CSRF-Token": "x"})
+        right = await web.http.post(url, json={"progress": 5}, headers={"X-CSRF-Token": csrf})
+        codes = (without.status_code, wrong.status_code, right.status_code)
+        assert codes == (403, 403, 200)
+        assert without.json()["kind"] == "csrf_failed"
+
     async def test_logout_invalidates_the_session(self, web: Web) -> None:
         csrf = await signed_in(web)
         key = web.http.cookies["dondoc_session"]
