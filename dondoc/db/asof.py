@@ -110,7 +110,7 @@ class ItemAt:
         )
 
     def category(self, at: datetime) -> Category:
-        return category_of(self.status(at), at, self.due)
+        return category_of(self.status(at), at, self.due, self.submitted_at)
 
     def apply(self, r: Any) -> None:
         """One ledger entry (rows come in (at, id) order)."""

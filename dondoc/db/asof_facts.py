@@ -71,7 +71,7 @@ def item_facts(item_ids: Select[Any], at: datetime) -> Select[Any]:
             f.done_at,
             f.recalled_at,
             effective.label("completed_at"),
-            _on(pending).label("pending"),
+            case((pending, f.submitted_at)).label("submitted_at"),
             _on(and_(pending, f.accepted_at >= f.submitted_at)).label("accepted"),
         )
         .join(d, and_(d.item_id == f.item_id, d.kind == K.DEADLINE.value, d.seq == f.seq))
@@ -124,7 +124,7 @@ def standing_at(s: Session, item_ids: Select[Any], at: datetime) -> dict[int, It
         st = out[r.item_id] = ItemAt(r.item_id, assigned_at=at, receipt_tracked=bool(r.receipt))
         st.deadlines = [Deadline(r.seq, r.due, at, "")]
         st.recalled_at = r.recalled_at
-        st.submitted_at = at if r.pending else None
+        st.submitted_at = r.submitted_at
         st.accepted_at = at if r.accepted else None
         if r.completion is not None:
             st.completion = ItemStatus(r.completion)

@@ -67,7 +67,8 @@ def build_report(sessions: SessionFactory, code: str, cutoff: Cutoff) -> Directi
 
 
 def _row(stt: int, item: ItemView, at: datetime, tz: ZoneInfo) -> ReportRow:
-    category = category_of(item.status, at, item.due)
+    submitted = [a.at for a in item.actions if a.kind == ActionKind.REVIEW_SUBMITTED]
+    category = category_of(item.status, at, item.due, submitted[-1] if submitted else None)
     leads = [u for u in item.units if u.role == "lead"]
     support = [u for u in item.units if u.role == "support"]
     progress = "; ".join(

@@ -54,11 +54,14 @@ class Category(StrEnum):
         return self in (Category.COMPLETED_ON_TIME, Category.COMPLETED_LATE)
 
 
-def category_of(status: ItemStatus, at: datetime, due: datetime) -> Category:
+def category_of(
+    status: ItemStatus, at: datetime, due: datetime, submitted_at: datetime | None = None
+) -> Category:
     """The category of an item whose status at the cut-off `at` is `status`.
 
-    Awaiting review is still being carried out (it is complete only once accepted); a refusal
-    awaiting the committee counts against the deadline like any open item.
+    Awaiting review is still being carried out (it is complete only once accepted), overdue only
+    if it was submitted after its deadline; a refusal awaiting the committee counts against the
+    deadline like any open item.
     """
     if status == ItemStatus.RECALLED:
         return Category.RECALLED
@@ -68,7 +71,10 @@ def category_of(status: ItemStatus, at: datetime, due: datetime) -> Category:
         return Category.COMPLETED_LATE
     if status == ItemStatus.NOT_RECEIVED:
         return Category.NOT_RECEIVED
-    if status == ItemStatus.OVERDUE or (status != ItemStatus.AWAITING_REVIEW and at > due):
+    if status == ItemStatus.AWAITING_REVIEW:
+        late = submitted_at is not None and submitted_at > due
+        return Category.IN_PROGRESS_OVERDUE if late else Category.IN_PROGRESS_ON_TIME
+    if status == ItemStatus.OVERDUE or at > due:
         return Category.IN_PROGRESS_OVERDUE
     return Category.IN_PROGRESS_ON_TIME
 

@@ -13,7 +13,8 @@ from dondoc.db.session import SessionFactory
 from dondoc.db.summary import summarize
 from dondoc.errors import UnknownDirective
 from dondoc.schemas.status import ItemStatus
-from dondoc.schemas.summary import Counts, Cutoff, Period
+from dondoc.schemas.summary import Category as C
+from dondoc.schemas.summary import Counts, Cutoff, Period, category_of
 from tests.exports.seed_history import record_seed
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -127,3 +128,25 @@ def test_summary_per_unit_counts_lead_and_support_apart(seed: tuple[SessionFacto
 def test_summary_of_an_unknown_directive_says_so(sessions: SessionFactory) -> None:
     with pytest.raises(UnknownDirective):
         summarize(sessions, now=NOW, directive="KHONG-CO")
+
+
+class TestCategory:
+    DUE = datetime(2024, 6, 11, 16, 59, tzinfo=UTC)
+
+    @pytest.mark.parametrize(
+        ("status", "submitted", "expected"),
+        [
+            (ItemStatus.AWAITING_REVIEW, DUE - timedelta(days=1), C.IN_PROGRESS_ON_TIME),
+            (ItemStatus.AWAITING_REVIEW, DUE + timedelta(days=1), C.IN_PROGRESS_OVERDUE),
+            (ItemStatus.REFUSED, None, C.IN_PROGRESS_OVERDUE),
+            (ItemStatus.DUE_SOON, None, C.IN_PROGRESS_OVERDUE),
+            (ItemStatus.NOT_RECEIVED, None, C.NOT_RECEIVED),
+            (ItemStatus.COMPLETED_LATE, None, C.COMPLETED_LATE),
+        ],
+    )
+    def test_past_its_deadline_an_item_is_overdue_unless_submitted_in_time_or_closed(
+        self, status: ItemStatus, submitted: datetime | None, expected: C
+    ) -> None:
+        """A week after the deadline: awaiting review counts against the deadline only if it was
+        submitted after it; any other open status does."""
+        assert expected == category_of(status, self.DUE + timedelta(days=7), self.DUE, submitted)
