@@ -84,7 +84,7 @@ CASES = cases()
 
 
 def _check(source: bytes, filename: str | None) -> None:
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: other processes on the machine do not count
     message, problems = "", [1]
     try:
         draft: Draft | None = import_text(source, filename=filename, fmt="auto", units=UNITS)
@@ -100,7 +100,7 @@ def _check(source: bytes, filename: str | None) -> None:
         except DirectiveFileError as exc:
             problems = list(exc.problems)
         assert problems  # a loader error lists its problems; a clean load leaves [1]
-    assert time.perf_counter() - started < LIMIT_S
+    assert time.process_time() - started < LIMIT_S
 
 
 class TestFuzz:

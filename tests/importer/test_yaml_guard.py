@@ -52,10 +52,10 @@ def test_too_many_values_are_refused_while_composing() -> None:
     """A 2 MB file of a million numbers took 7.6 s and 515 MiB to compose; 150,000 values is the
     limit (the map, its key and the list come first, so the refusal is at line 149,999)."""
     text = "a:\n" + "".join(f"- {n}\n" for n in range(200_000))
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: other processes on the machine do not count
     with pytest.raises(Refused) as info:
         compose(text)
-    assert time.perf_counter() - started < 2.0
+    assert time.process_time() - started < 2.0
     assert info.value.problem_mark is not None
     expected = ("more than 150,000 values: split the directive into several files", 149_999)
     assert expected == (info.value.problem, info.value.problem_mark.line + 1)
@@ -91,8 +91,8 @@ def test_more_than_ten_bad_lines_are_summed_up() -> None:
 
 def test_a_megabyte_of_nul_bytes_is_refused_at_once() -> None:
     """A line of a million NULs is one problem, found in one search (not one per character)."""
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: other processes on the machine do not count
     _, problems = yaml_guard.decode(b"a: " + b"\0" * 1_000_000 + b"\nb: \0\n")
-    assert time.perf_counter() - started < 0.5
+    assert time.process_time() - started < 0.5
     expected = [(1, 4), (2, 4)]
     assert expected == [(p.line, p.column) for p in problems]
