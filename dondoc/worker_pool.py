@@ -47,14 +47,7 @@ def run_pool(settings: Settings, processes: int) -> int:
     that exits on its own stops the others: the exit code says so and the process supervisor
     (systemd, Kubernetes) restarts the pool. Returns the exit code."""
     asyncio.run(prepare(settings))
-    children = [
-        subprocess.Popen(
-            [sys.executable, "-m", "dondoc.worker_pool"],
-            env={**os.environ, INDEX_VAR: str(i)},
-        )
-        for i in range(processes)
-    ]
-    log.info("worker_pool_started", processes=processes, pids=[c.pid for c in children])
+    children: list[subprocess.Popen[bytes]] = []
     stopping: list[int] = []
 
     def stop(signum: int, _: FrameType | None = None) -> None:
@@ -64,7 +57,18 @@ def run_pool(settings: Settings, processes: int) -> int:
                 if child.poll() is None:
                     child.send_signal(signal.SIGTERM)
 
+    # Before the first child: a signal in between must not orphan the ones already started.
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    for i in range(processes):
+        if stopping:
+            break
+        children.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "dondoc.worker_pool"],
+                env={**os.environ, INDEX_VAR: str(i)},
+            )
+        )
+    log.info("worker_pool_started", processes=processes, pids=[c.pid for c in children])
     try:
         return _supervise(children, stopping, stop, settings.shutdown_grace_s + EXIT_SLACK_S)
     finally:

@@ -11,6 +11,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import psutil
 import pytest
 from temporalio.api.enums.v1 import TaskQueueType
 from temporalio.api.taskqueue.v1 import TaskQueue
@@ -86,3 +87,34 @@ async def test_two_worker_processes_share_the_queue_and_stop_on_sigterm(
             await pool.wait()
     text = log.read_text()
     assert (pool.returncode, text.count('"worker_stopped"')) == (0, 2), text[-3000:]
+
+
+async def test_a_worker_that_dies_stops_the_pool_with_exit_code_1(
+    dev_env: WorkflowEnvironment, tmp_path: Path
+) -> None:
+    """The supervisor (systemd, compose) is told by the exit code and restarts the pool."""
+    queue = f"pool-{uuid.uuid4().hex[:8]}"
+    env = {
+        **os.environ,
+        "TEMPORAL_ADDRESS": dev_env.client.service_client.config.target_host,
+        "TEMPORAL_CONFIG_FILE": "",
+        "DONDOC_DATABASE_URL": f"sqlite:///{tmp_path / 'dondoc.sqlite'}",
+        "DONDOC_TASK_QUEUE": queue,
+        "DONDOC_SHUTDOWN_GRACE_S": "2",
+    }
+    pool = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "dondoc", "worker", "--processes", "2", env=env
+    )
+    try:
+
+        async def both_polling() -> bool:
+            return len(await pollers(dev_env.client, queue)) == 2
+
+        await eventually(both_polling, within=60)
+        first, *_ = psutil.Process(pool.pid).children()
+        first.kill()
+        assert await asyncio.wait_for(pool.wait(), 40) == 1
+    finally:
+        if pool.returncode is None:
+            pool.kill()
+            await pool.wait()
