@@ -78,7 +78,8 @@ class TestToken:
     ) -> None:
         add(runner, env, "kv1")
         got = runner.invoke(
-            app, ["token", "create", "kv1", "--label", "zalo-bot", "--expires", "31/12/2099"],
+            app,
+            ["token", "create", "kv1", "--label", "zalo-bot", "--expires", "31/12/2099"],
             env=env,
         )
         token = got.stdout.splitlines()[-1]
@@ -86,17 +87,22 @@ class TestToken:
         with sessions() as s:
             row = s.scalars(select(ApiToken)).one()
         found = account_for_token(sessions, token, datetime.now(UTC))
-        assert token.startswith("ddc_") and len(token) > 40
+        assert token.startswith("ddc_")
+        assert len(token) > 40
         assert token not in row.token_hash
-        assert found is not None and found.username == "kv1"
-        assert row.expires_at is not None and row.expires_at.year == 2099
+        assert found is not None
+        assert found.username == "kv1"
+        assert row.expires_at is not None
+        assert row.expires_at.year == 2099
 
     def test_revoke_stops_it(self, runner: CliRunner, env: dict[str, str]) -> None:
         add(runner, env, "kv1")
         token = runner.invoke(app, ["token", "create", "kv1"], env=env).stdout.splitlines()[-1]
         listed = runner.invoke(app, ["token", "list"], env=env).stdout
         assert token not in listed
-        assert runner.invoke(app, ["token", "revoke", listed.split("\t")[0]], env=env).exit_code == 0
+        assert (
+            runner.invoke(app, ["token", "revoke", listed.split("\t")[0]], env=env).exit_code == 0
+        )
         sessions = open_database(env["DONDOC_DATABASE_URL"])
         assert account_for_token(sessions, token, datetime.now(UTC)) is None
 
