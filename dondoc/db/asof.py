@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import JSON, Select, case, select, type_coerce
 from sqlalchemy.orm import Session
 
 from dondoc.db.models import LedgerEntry
@@ -31,7 +31,11 @@ COLUMNS = (
     L.done,
     L.status,
     L.done_at,
-    L.data,
+    # Only these kinds carry data the fold reads: the reports, the bulk, are not decoded.
+    type_coerce(
+        case((L.kind.in_([LedgerKind.ASSIGNED, LedgerKind.DEADLINE, LedgerKind.REFUSED]), L.data)),
+        JSON,
+    ).label("data"),
 )
 # The summary needs no progress: it skips the bulk of the ledger.
 STANDING = [k.value for k in LedgerKind if k != LedgerKind.REPORT]
@@ -181,7 +185,8 @@ def fold(
 ) -> dict[int, ItemAt]:
     """Every selected item assigned by `at`, as it stood then."""
     out: dict[int, ItemAt] = {}
-    for r in s.execute(entries(item_ids, at, reports=reports)):
+    # Core rows: no ORM loading for the thousands of entries of a large directive.
+    for r in s.connection().execute(entries(item_ids, at, reports=reports)):
         state = out.get(r.item_id)
         if state is None:
             state = out[r.item_id] = ItemAt(r.item_id)
