@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dondoc.db.asof import ItemAt, fold
@@ -42,7 +42,17 @@ def directive_at(sessions: SessionFactory, code: str, cutoff: Cutoff) -> Directi
         tz = ZoneInfo(d.timezone)
         ids = select(Item.id).where(Item.directive_id == d.id)
         states = fold(s, ids, at)
-        items = list(s.scalars(select(Item).where(Item.id.in_(states)).order_by(Item.position)))
+        cols = (
+            Item.id,
+            Item.number,
+            Item.title,
+            Item.workflow_id,
+            Item.support_due,
+            Item.deadline_seq,
+        )
+        items = s.connection().execute(
+            select(*cols).where(Item.id.in_(states)).order_by(Item.position)
+        )
         names = {u.code: u.name for u in s.scalars(select(Unit).where(Unit.directive_id == d.id))}
         logs = _by_item(s, Action, at, states)
         reminders = _by_item(s, Reminder, at, states)
@@ -50,7 +60,8 @@ def directive_at(sessions: SessionFactory, code: str, cutoff: Cutoff) -> Directi
         views = [
             _item_view(i, states[i.id], at, tz, names, logs, reminders, escalations) for i in items
         ]
-        closed = bool(views) and len(views) == len(d.items) and all(v.status.closed for v in views)
+        total = s.scalar(select(func.count()).select_from(Item).where(Item.directive_id == d.id))
+        closed = bool(views) and len(views) == total and all(v.status.closed for v in views)
         header = DirectiveHeader(
             code=d.code,
             title=d.title,
@@ -73,7 +84,7 @@ def _by_item(
 
 
 def _item_view(
-    i: Item,
+    i: Any,
     st: ItemAt,
     at: datetime,
     tz: ZoneInfo,
