@@ -14,7 +14,7 @@ from dondoc.db.models import Action, Directive, Escalation, Item, Reminder, Unit
 from dondoc.db.session import SessionFactory
 from dondoc.errors import UnknownDirective
 from dondoc.schemas.lifecycle import ActionKind, ActionLog
-from dondoc.schemas.messages import DirectiveStatus, Role
+from dondoc.schemas.messages import DirectiveStatus, ItemStatus, Role
 from dondoc.schemas.summary import Cutoff, GanttRow
 from dondoc.schemas.views import (
     DirectiveHeader,
@@ -70,7 +70,12 @@ def directive_at(sessions: SessionFactory, code: str, cutoff: Cutoff) -> Directi
             committee=d.committee,
             timezone=d.timezone,
         )
-        return DirectiveView(directive=header, items=views)
+        counts: dict[ItemStatus, int] = {}
+        for v in views:
+            counts[v.status] = counts.get(v.status, 0) + 1
+        return DirectiveView(
+            directive=header, items=views, total_items=len(views), status_counts=counts
+        )
 
 
 def _by_item(

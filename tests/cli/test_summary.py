@@ -54,6 +54,8 @@ def test_status_as_of_shows_the_deadline_then(
         for r in (before, after)
     ]
     assert dues == ["2024-10-15", "2024-10-31"]
+    view = json.loads(before.stdout)
+    assert (view["total_items"], sum(view["status_counts"].values())) == (14, 14)
 
 
 def test_export_writes_the_workbook(
