@@ -76,14 +76,17 @@ async def unit_client(
     until: float,
     name: str,
     pace_s: float = 0.0,
+    gate: asyncio.Event | None = None,
 ) -> None:
     """Reports 1 %, 2 %, … for each (item, unit) it owns, in turn, `pace_s` apart on average;
     each pair has one client, so its progress only rises and every report is valid (none is
-    refused by the rules)."""
+    refused by the rules). With a `gate`, each report waits until it is open."""
     rng = random.Random(name)
     for k in range(1, reports_each + 1):
         for number, unit in pairs:
             await asyncio.sleep(rng.uniform(0, 2 * pace_s))
+            if gate is not None:
+                await gate.wait()
             inp = ReportInput(
                 unit=unit, progress=k, note=f"báo cáo {k}", report_id=f"{name}-{number}-{unit}-{k}"
             )
