@@ -200,3 +200,12 @@ class Dispatcher:
 
     def close(self) -> None:
         self.pool.shutdown(wait=False)
+
+
+def flush(notifier: Notifier, sessions: SessionFactory) -> None:
+    """Deliver, now and in this thread, the rows `notifier` handed over since the last flush
+    (tests, and tools that record and deliver in one process)."""
+    ids = notifier.take_handed()
+    if ids:
+        dispatcher = notifier.dispatcher or Dispatcher(sessions, notifier=notifier)
+        dispatcher.run_once(ids=ids)

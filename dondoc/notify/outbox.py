@@ -97,17 +97,12 @@ class Notifier:
         self._woken.clear()
         return woken
 
-    def flush(self, sessions: SessionFactory) -> None:
-        """Deliver, now and in this thread, the rows handed over since the last flush (tests,
-        and tools that record and deliver in one process)."""
+    def take_handed(self) -> list[int]:
+        """The ids of the rows handed over since the last call (see `dispatch.flush`)."""
         ids = []
         while self._handed:
             ids.append(self._handed.popleft())
-        if ids:
-            from dondoc.notify.dispatch import Dispatcher
-
-            dispatcher = self.dispatcher or Dispatcher(sessions, notifier=self)
-            dispatcher.run_once(ids=ids)
+        return ids
 
 
 def entry(row: Notification) -> OutboxEntry:

@@ -30,6 +30,7 @@ from dondoc.db.models import (
 )
 from dondoc.db.session import SessionFactory
 from dondoc.db.store import StoreOutcome, store_directive
+from dondoc.notify.dispatch import flush
 from dondoc.notify.outbox import Notifier
 from dondoc.schemas.actions import AssignmentChange, RecordActionInput
 from dondoc.schemas.directive import DirectivePlan
@@ -106,7 +107,7 @@ def run(fn: Callable[[Any], Any], inp: Any, times: int = 1) -> Any:
         result = ActivityEnvironment().run(fn, inp)
         owner = getattr(fn, "__self__", None)  # delivery is a separate step: take it here
         if owner is not None:
-            owner.notifier.flush(owner.sessions)
+            flush(owner.notifier, owner.sessions)
     return result
 
 
@@ -287,7 +288,7 @@ def test_page_assignment_matches_item_assignment_and_is_idempotent(
     page = RecordAssignmentsInput(directive_code=code, numbers=["1", "2"], at=NOW)
     acts.record_assignments(page)
     acts.record_assignments(page.model_copy(update={"at": NOW + timedelta(hours=1)}))
-    acts.notifier.flush(acts.sessions)
+    flush(acts.notifier, acts.sessions)
 
     expected = sorted(
         [f"dondoc/{code}/item/1:assignment:{u}" for u in ("KHOI_VAN", "UBND", "MTTQ")]
