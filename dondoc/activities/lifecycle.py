@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from dondoc.activities.records import find_item, message, unit_names
+from dondoc.activities.common import find_item, message, unit_names
 from dondoc.db import ledger
 from dondoc.db.models import Action, Assignment, Directive, Item, Notification
 from dondoc.db.session import SessionFactory

@@ -4,39 +4,41 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import structlog
-from sqlalchemy import and_, exists, func, literal, or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from temporalio import activity
-from temporalio.exceptions import ApplicationError
 
+from dondoc.activities.common import (
+    find_directive,
+    find_item,
+    item_log,
+    message,
+    unit_names,
+    unstorable,
+)
 from dondoc.db import ledger
 from dondoc.db.models import (
-    Action,
-    Assignment,
     Directive,
     Escalation,
     Item,
     Notification,
     Reminder,
     Report,
-    Unit,
 )
+from dondoc.db.progress import move_progress
 from dondoc.db.session import SessionFactory
 from dondoc.db.upsert import insert_ignore
 from dondoc.labels import ITEM_STATUS_VN, ROLE_VN
 from dondoc.notify import texts
-from dondoc.notify.outbox import Message, Notifier
+from dondoc.notify.outbox import Notifier
 from dondoc.schemas.dates import format_vn
-from dondoc.schemas.lifecycle import ActionKind
 from dondoc.schemas.messages import ItemSpec, ItemStatus
 from dondoc.schemas.records import (
     ItemPage,
-    ItemRef,
     LoadItemsInput,
     RecordAssignmentInput,
     RecordAssignmentsInput,
@@ -46,8 +48,6 @@ from dondoc.schemas.records import (
     RecordReportInput,
     SendRemindersInput,
 )
-
-log = structlog.get_logger("dondoc.activities")
 
 
 class RecordActivities:
@@ -174,12 +174,12 @@ class RecordActivities:
                 ],
             )
             if inserted:
-                _move_progress(s, item, inp)
+                move_progress(s, item, inp)
                 ledger.report(s, item, inp)
             if inp.closes is not None:
                 rows = self._set_status(s, item, directive, inp.closes, inp.at)
         self.notifier.deliver(rows)
-        _log(inp.item).info(
+        item_log(inp.item).info(
             "report_recorded",
             unit=inp.unit,
             progress=inp.progress,
@@ -284,129 +284,3 @@ class RecordActivities:
             directive.status = inp.status.value
             if inp.status == "completed":
                 directive.completed_at = inp.at
-
-
-def _move_progress(s: Session, item: Item, inp: RecordReportInput) -> None:
-    """The unit's recorded progress follows its reports in the workflow's order, whatever order
-    they reach the database in (retries after an outage reorder them).
-
-    For one unit the workflow's order is (instant, progress, done): reports of later activations
-    have later instants, and within one activation (one instant) progress only rises and done
-    only turns on. A report older than what is recorded leaves the row alone. One conditional
-    UPDATE, so two such writes racing on PostgreSQL are ordered by the row lock.
-    """
-    a = Assignment
-    at = a.last_report_at
-    same_instant = (
-        a.progress <= inp.progress
-        if inp.done
-        else and_(a.progress <= inp.progress, a.done.is_(False))
-    )
-    # A return after review (a later action) reopened the unit: this report's done is undone.
-    returned_later = exists().where(
-        Action.item_id == item.id,
-        Action.kind == ActionKind.REVIEW_RETURNED.value,
-        Action.at > inp.at,
-    )
-    done = ~returned_later if inp.done else literal(False)
-    s.execute(
-        update(a)
-        .where(a.item_id == item.id, a.unit_code == inp.unit)
-        .where(or_(at.is_(None), at < inp.at, and_(at == inp.at, same_instant)))
-        .values(progress=inp.progress, done=done, last_report_at=inp.at)
-    )
-    if inp.received:
-        # A first report is also the unit's receipt (if it had not acknowledged).
-        s.execute(
-            update(a)
-            .where(a.item_id == item.id, a.unit_code == inp.unit)
-            .values(received_at=func.coalesce(a.received_at, inp.at))
-        )
-
-
-def unstorable(exc: Exception) -> ApplicationError:
-    """The database's refusal in one line, as a non-retryable error."""
-    cause = getattr(exc, "orig", None) or exc
-    first = str(cause).strip().splitlines()[0] if str(cause).strip() else type(cause).__name__
-    name = activity.info().activity_type if activity.in_activity() else "record"
-    return ApplicationError(
-        f"{name}: the database refuses this record ({first[:300]}); retrying cannot help",
-        type="UnstorableRecord",
-        non_retryable=True,
-    )
-
-
-def _log(ref: ItemRef) -> structlog.stdlib.BoundLogger:
-    workflow_id = activity.info().workflow_id if activity.in_activity() else None
-    bound: structlog.stdlib.BoundLogger = log.bind(
-        directive=ref.directive_code, item=ref.number, workflow_id=workflow_id
-    )
-    return bound
-
-
-def find_directive(s: Session, code: str) -> Directive:
-    directive = s.scalars(select(Directive).where(Directive.code == code)).one_or_none()
-    if directive is None:
-        raise ApplicationError(
-            f"directive '{code}' is not in the database",
-            type="UnknownDirective",
-            non_retryable=True,
-        )
-    return directive
-
-
-def find_item(s: Session, ref: ItemRef) -> tuple[Item, Directive]:
-    """The item and its directive in one query (every recording activity starts here)."""
-    row = s.execute(
-        select(Item, Directive)
-        .join(Directive, Item.directive_id == Directive.id)
-        .where(Directive.code == ref.directive_code, Item.number == ref.number)
-    ).one_or_none()
-    if row is not None:
-        return row[0], row[1]
-    find_directive(s, ref.directive_code)  # says which one is missing
-    raise ApplicationError(
-        f"item '{ref.number}' of directive '{ref.directive_code}' is not in the database",
-        type="UnknownItem",
-        non_retryable=True,
-    )
-
-
-# A directive's units are written once, with the directive, and never change: their names are
-# read once per directive per worker, not once per notification. Keyed by database and id, and
-# checked against the code, so a database rebuilt under the same URL is not misread.
-_NAMES: dict[tuple[str, int], tuple[str, dict[str, str]]] = {}
-_NAMES_KEPT = 1000
-
-
-def unit_names(s: Session, directive: Directive) -> dict[str, str]:
-    key = (repr(s.get_bind().engine.url), directive.id)
-    kept = _NAMES.get(key)
-    if kept is not None and kept[0] == directive.code:
-        return kept[1]
-    found = s.scalars(select(Unit).where(Unit.directive_id == directive.id))
-    names = {u.code: u.name for u in found}
-    if len(_NAMES) >= _NAMES_KEPT:
-        _NAMES.clear()
-    _NAMES[key] = (directive.code, names)
-    return names
-
-
-def message(
-    directive: Directive,
-    item: Item,
-    unit: str,
-    kind: str,
-    body: str,
-    key: str | None = None,
-    **data: object,
-) -> Message:
-    return Message(
-        key=key or f"{item.workflow_id}:{kind}:{unit}",
-        directive_code=directive.code,
-        item_number=item.number,
-        unit_code=unit,
-        kind=kind,
-        body=body,
-        data={"due": item.due.astimezone(UTC).isoformat(), **data},
-    )

@@ -1,0 +1,106 @@
+"""What every recording activity starts from: the rows it records against, the unit names its
+messages use, its logger, and the one wording of a record the database refuses."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+import structlog
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from dondoc.db.models import Directive, Item, Unit
+from dondoc.notify.outbox import Message
+from dondoc.schemas.records import ItemRef
+
+log = structlog.get_logger("dondoc.activities")
+
+
+def unstorable(exc: Exception) -> ApplicationError:
+    """The database's refusal in one line, as a non-retryable error."""
+    cause = getattr(exc, "orig", None) or exc
+    first = str(cause).strip().splitlines()[0] if str(cause).strip() else type(cause).__name__
+    name = activity.info().activity_type if activity.in_activity() else "record"
+    return ApplicationError(
+        f"{name}: the database refuses this record ({first[:300]}); retrying cannot help",
+        type="UnstorableRecord",
+        non_retryable=True,
+    )
+
+
+def item_log(ref: ItemRef) -> structlog.stdlib.BoundLogger:
+    workflow_id = activity.info().workflow_id if activity.in_activity() else None
+    bound: structlog.stdlib.BoundLogger = log.bind(
+        directive=ref.directive_code, item=ref.number, workflow_id=workflow_id
+    )
+    return bound
+
+
+def find_directive(s: Session, code: str) -> Directive:
+    directive = s.scalars(select(Directive).where(Directive.code == code)).one_or_none()
+    if directive is None:
+        raise ApplicationError(
+            f"directive '{code}' is not in the database",
+            type="UnknownDirective",
+            non_retryable=True,
+        )
+    return directive
+
+
+def find_item(s: Session, ref: ItemRef) -> tuple[Item, Directive]:
+    """The item and its directive in one query (every recording activity starts here)."""
+    row = s.execute(
+        select(Item, Directive)
+        .join(Directive, Item.directive_id == Directive.id)
+        .where(Directive.code == ref.directive_code, Item.number == ref.number)
+    ).one_or_none()
+    if row is not None:
+        return row[0], row[1]
+    find_directive(s, ref.directive_code)  # says which one is missing
+    raise ApplicationError(
+        f"item '{ref.number}' of directive '{ref.directive_code}' is not in the database",
+        type="UnknownItem",
+        non_retryable=True,
+    )
+
+
+# A directive's units are written once, with the directive, and never change: their names are
+# read once per directive per worker, not once per notification. Keyed by database and id, and
+# checked against the code, so a database rebuilt under the same URL is not misread.
+_NAMES: dict[tuple[str, int], tuple[str, dict[str, str]]] = {}
+_NAMES_KEPT = 1000
+
+
+def unit_names(s: Session, directive: Directive) -> dict[str, str]:
+    key = (repr(s.get_bind().engine.url), directive.id)
+    kept = _NAMES.get(key)
+    if kept is not None and kept[0] == directive.code:
+        return kept[1]
+    found = s.scalars(select(Unit).where(Unit.directive_id == directive.id))
+    names = {u.code: u.name for u in found}
+    if len(_NAMES) >= _NAMES_KEPT:
+        _NAMES.clear()
+    _NAMES[key] = (directive.code, names)
+    return names
+
+
+def message(
+    directive: Directive,
+    item: Item,
+    unit: str,
+    kind: str,
+    body: str,
+    key: str | None = None,
+    **data: object,
+) -> Message:
+    return Message(
+        key=key or f"{item.workflow_id}:{kind}:{unit}",
+        directive_code=directive.code,
+        item_number=item.number,
+        unit_code=unit,
+        kind=kind,
+        body=body,
+        data={"due": item.due.astimezone(UTC).isoformat(), **data},
+    )
