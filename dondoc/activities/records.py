@@ -245,7 +245,7 @@ class RecordActivities:
                 if a.role == "lead" and a.active and not a.done
             ]
             body = texts.escalation_body(
-                inp.level, item.number, item.title, item.due, inp.at, tz, pending
+                inp.level, item.number, item.title, item.due, inp.at, tz, pending, inp.missed_levels
             )
             msg = message(
                 directive, item, directive.committee, "escalation", body, key=key, level=inp.level

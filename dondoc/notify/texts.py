@@ -137,8 +137,10 @@ def escalation_body(
     at: datetime,
     tz: ZoneInfo,
     leads: Sequence[LeadLine],
+    missed: Sequence[int] = (),
 ) -> str:
-    """What is late, since when, at which level, who leads and their last report."""
+    """What is late, since when, at which level, who leads and their last report; after
+    downtime, which levels were passed over (one message at the level reached)."""
     days = (at - due).days
     since = f"quá hạn từ {format_vn(due, tz)}" + (f" ({days} ngày)" if days > 0 else "")
     named = [
@@ -150,7 +152,11 @@ def escalation_body(
         )
         for lead in leads
     ]
+    skipped = ""
+    if missed:
+        span = str(missed[0]) if len(missed) == 1 else f"{missed[0]}–{missed[-1]}"
+        skipped = f" (lần {span} chưa gửi được do hệ thống ngừng hoạt động)"
     return (
-        f"Báo cáo quá hạn ({level_label(level)}): nhiệm vụ {number} «{title}» {since},"
+        f"Báo cáo quá hạn ({level_label(level)}){skipped}: nhiệm vụ {number} «{title}» {since},"
         f" chưa hoàn thành. Đơn vị chủ trì chưa xong: {'; '.join(named) or 'không'}."
     )

@@ -49,6 +49,18 @@ def test_an_escalation_names_the_lateness_the_level_the_leads_and_their_last_rep
     assert (row.unit_code, row.data["level"]) == ("DANG_UY", 2)
 
 
+def test_a_catch_up_escalation_says_which_levels_were_passed_over_while_down() -> None:
+    """After downtime one message, at the level reached, names the levels never sent."""
+    body = texts.escalation_body(
+        5, "2", "Nhiệm vụ 2", DUE, DUE + timedelta(days=30), VN, [], [2, 3, 4]
+    )
+    expected = "Báo cáo quá hạn (lần 5) (lần 2–4 chưa gửi được do hệ thống ngừng hoạt động):"
+    assert body.startswith(expected)
+    one = texts.escalation_body(3, "2", "Nhiệm vụ 2", DUE, DUE + timedelta(days=15), VN, [], [2])
+    assert "(lần 2 chưa gửi được" in one
+    assert "chưa gửi được" not in texts.escalation_body(2, "2", "t", DUE, DUE, VN, [])
+
+
 def message(kind: str, **data: object) -> OutboxMessage:
     return OutboxMessage(
         id=7,
