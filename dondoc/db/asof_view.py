@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 
 from dondoc.db.asof import ItemAt, fold
 from dondoc.db.models import Action, Directive, Escalation, Item, Reminder, Unit
+from dondoc.db.queries import action_log
 from dondoc.db.session import SessionFactory
 from dondoc.errors import UnknownDirective
-from dondoc.schemas.lifecycle import ActionKind, ActionLog
 from dondoc.schemas.messages import DirectiveStatus, ItemStatus, Role
 from dondoc.schemas.summary import Cutoff, GanttRow
 from dondoc.schemas.views import (
@@ -110,17 +110,7 @@ def _item_view(
         support_due=_local(support_due, tz),
         deadline_seq=st.seq,
         extensions_used=st.extensions,
-        actions=[
-            ActionLog(
-                kind=ActionKind(a.kind),
-                at=a.at.astimezone(tz),
-                actor=a.actor,
-                unit=a.unit_code,
-                reason=a.reason,
-                data=a.data or {},
-            )
-            for a in logs.get(i.id, [])
-        ],
+        actions=[action_log(a, tz) for a in logs.get(i.id, [])],
         reminders=[
             ReminderView(unit=r.unit_code, at=r.at.astimezone(tz)) for r in reminders.get(i.id, [])
         ],

@@ -98,18 +98,7 @@ def directive_view(
                 support_due=i.support_due.astimezone(tz) if i.support_due else None,
                 deadline_seq=i.deadline_seq,
                 extensions_used=i.extensions_used,
-                actions=[
-                    ActionLog(
-                        kind=ActionKind(a.kind),
-                        at=a.at.astimezone(tz),
-                        actor=a.actor,
-                        unit=a.unit_code,
-                        reason=a.reason,
-                        data=a.data or {},
-                        by=a.by_user,
-                    )
-                    for a in actions.get(i.id, [])
-                ],
+                actions=[action_log(a, tz) for a in actions.get(i.id, [])],
                 reminders=[
                     ReminderView(unit=r.unit_code, at=r.at.astimezone(tz))
                     for r in reminders.get(i.id, [])
@@ -220,18 +209,7 @@ def list_items(
         items = list(s.scalars(stmt))
         ids = {i.directive_id for i in items}
         directives = {d.id: d for d in s.scalars(select(Directive).where(Directive.id.in_(ids)))}
-        return [
-            ItemRow(
-                directive_code=directives[i.directive_id].code,
-                number=i.number,
-                title=i.title,
-                status=item_status(i, now),
-                due=i.due.astimezone(ZoneInfo(directives[i.directive_id].timezone)),
-                lead=[a.unit_code for a in i.assignments if a.role == "lead" and a.active],
-                workflow_id=i.workflow_id,
-            )
-            for i in items
-        ]
+        return [item_row(i, directives[i.directive_id], now) for i in items]
 
 
 def assigned_count(sessions: SessionFactory, code: str) -> int:
@@ -266,3 +244,29 @@ def _item_filter(stmt: Select[Any], now: datetime, overdue: bool, unit: str | No
             )
         )
     return stmt
+
+
+def action_log(a: Action, tz: ZoneInfo) -> ActionLog:
+    """One recorded action as the item's log shows it, in the directive's timezone."""
+    return ActionLog(
+        kind=ActionKind(a.kind),
+        at=a.at.astimezone(tz),
+        actor=a.actor,
+        unit=a.unit_code,
+        reason=a.reason,
+        data=a.data or {},
+        by=a.by_user,
+    )
+
+
+def item_row(i: Item, directive: Directive, now: datetime) -> ItemRow:
+    """One item as the lists show it (`dondoc list`, the web's inbox and supervisor lists)."""
+    return ItemRow(
+        directive_code=directive.code,
+        number=i.number,
+        title=i.title,
+        status=item_status(i, now),
+        due=i.due.astimezone(ZoneInfo(directive.timezone)),
+        lead=[a.unit_code for a in i.assignments if a.role == "lead" and a.active],
+        workflow_id=i.workflow_id,
+    )

@@ -12,7 +12,7 @@ from sqlalchemy import Select, and_, exists, func, select
 from sqlalchemy.orm import selectinload
 
 from dondoc.db.models import Assignment, Directive, Evidence, Item, Report
-from dondoc.db.queries import item_status
+from dondoc.db.queries import item_row, item_status
 from dondoc.db.session import SessionFactory
 from dondoc.errors import UnknownDirective, UnknownItem
 from dondoc.schemas import Frozen
@@ -187,18 +187,7 @@ def item_page(
             s.scalar(_filtered(select(func.count()).select_from(Item), now, kind, unit, directive))
             or 0
         )
-        rows = [
-            ItemRow(
-                directive_code=directives[i.directive_id].code,
-                number=i.number,
-                title=i.title,
-                status=item_status(i, now),
-                due=i.due.astimezone(ZoneInfo(directives[i.directive_id].timezone)),
-                lead=[a.unit_code for a in i.assignments if a.role == "lead" and a.active],
-                workflow_id=i.workflow_id,
-            )
-            for i in items
-        ]
+        rows = [item_row(i, directives[i.directive_id], now) for i in items]
     return rows, total
 
 
