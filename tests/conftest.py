@@ -98,14 +98,26 @@ def pg_schema_url() -> Iterator[str]:
         if os.environ.get("CI"):
             pytest.fail(f"PostgreSQL is not reachable at {PG_URL}; CI must test it")
         pytest.skip(f"PostgreSQL is not reachable at {PG_URL}")
-    schema = f"dondoc_test_{uuid.uuid4().hex[:8]}"
+    with scratch_pg_schema("dondoc_test") as url:
+        yield url
+
+
+@contextlib.contextmanager
+def scratch_pg_schema(prefix: str) -> Iterator[str]:
+    """The URL of a fresh PostgreSQL schema named `prefix_<random>`, dropped afterwards (skips
+    the test when PostgreSQL is not reachable)."""
+    if not pg_available():
+        pytest.skip(f"PostgreSQL is not reachable at {PG_URL}")
+    schema = f"{prefix}_{uuid.uuid4().hex[:8]}"
     admin = create_engine(PG_URL)
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    yield f"{PG_URL}?options=-csearch_path%3D{schema}"
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    try:
+        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, select, text
+from sqlalchemy import Engine, select
 
 from dondoc.db.asof import fold
 from dondoc.db.migrate import alembic_config
 from dondoc.db.models import Action, Assignment, Directive, Escalation, Item, LedgerEntry, Report
 from dondoc.db.session import make_engine, session_factory
 from dondoc.schemas.status import ItemStatus as S
-from tests.conftest import PG_URL, pg_available
+from tests.conftest import scratch_pg_schema
 
 T0 = datetime(2024, 5, 2, 1, 0, tzinfo=UTC)
 DAY, HOUR = timedelta(days=1), timedelta(hours=1)
@@ -37,18 +36,10 @@ def old_engine(request: pytest.FixtureRequest, tmp_path: object) -> Iterator[Eng
         yield engine
         engine.dispose()
         return
-    if not pg_available():
-        pytest.skip(f"PostgreSQL is not reachable at {PG_URL}")
-    schema = f"dondoc_old_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = make_engine(f"{PG_URL}?options=-csearch_path%3D{schema}")
-    yield engine
-    engine.dispose()
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with scratch_pg_schema("dondoc_old") as url:
+        engine = make_engine(url)
+        yield engine
+        engine.dispose()
 
 
 def migrate(engine: Engine, to: str) -> None:

@@ -7,7 +7,6 @@ import contextlib
 import json
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -15,14 +14,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 
 from dondoc.db.models import Notification
 from dondoc.db.session import SessionFactory, open_database
 from dondoc.notify.dispatch import Dispatcher
 from dondoc.notify.outbox import Message, Notifier
 from dondoc.schemas.notify import OutboxMessage, OutboxState, Recipient
-from tests.conftest import PG_URL, pg_available
+from tests.conftest import scratch_pg_schema
 
 CODE = "127-KH/ĐU-DVK-D2"
 FINAL = {OutboxState.SENT, OutboxState.FAILED, OutboxState.UNDELIVERABLE}
@@ -47,19 +46,10 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SessionFactor
     if request.param == "sqlite":
         yield open_database(f"sqlite:///{tmp_path / 'dondoc.sqlite'}")
         return
-    if not pg_available():
-        pytest.skip(f"PostgreSQL is not reachable at {PG_URL}")
-    schema = f"dondoc_notify_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sessions = open_database(f"{PG_URL}?options=-csearch_path%3D{schema}")
-    yield sessions
-    engine = sessions.kw["bind"]
-    engine.dispose()
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with scratch_pg_schema("dondoc_notify") as url:
+        sessions = open_database(url)
+        yield sessions
+        sessions.kw["bind"].dispose()
 
 
 def record(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 
 import pytest
@@ -10,7 +9,7 @@ from alembic import command
 from sqlalchemy import create_engine, inspect, text
 
 from dondoc.db.migrate import alembic_config, upgrade
-from tests.conftest import PG_URL, pg_available
+from tests.conftest import scratch_pg_schema
 
 OLD_ROW = (
     "INSERT INTO notifications (key, directive_code, item_number, unit_code, kind, body, data,"
@@ -43,15 +42,5 @@ def test_old_outbox_rows_keep_their_delivery_on_sqlite(tmp_path: Path) -> None:
 
 @pytest.mark.postgres
 def test_old_outbox_rows_keep_their_delivery_on_postgresql() -> None:
-    if not pg_available():
-        pytest.skip(f"PostgreSQL is not reachable at {PG_URL}")
-    schema = f"dondoc_mig_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        _check(f"{PG_URL}?options=-csearch_path%3D{schema}")
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with scratch_pg_schema("dondoc_mig") as url:
+        _check(url)

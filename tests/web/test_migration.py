@@ -3,15 +3,14 @@ action keeps its row with no user."""
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, inspect
 
 from dondoc.db.migrate import alembic_config, upgrade
-from tests.conftest import PG_URL, pg_available
+from tests.conftest import scratch_pg_schema
 
 WEB_TABLES = {"users", "api_tokens", "web_sessions", "evidence"}
 
@@ -48,15 +47,5 @@ def test_up_down_up_on_sqlite(tmp_path: Path) -> None:
 
 @pytest.mark.postgres
 def test_up_down_up_on_postgresql() -> None:
-    if not pg_available():
-        pytest.skip(f"PostgreSQL is not reachable at {PG_URL}")
-    schema = f"dondoc_web_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        _check(f"{PG_URL}?options=-csearch_path%3D{schema}")
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with scratch_pg_schema("dondoc_web") as url:
+        _check(url)
