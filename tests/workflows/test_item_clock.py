@@ -3,7 +3,7 @@ lifecycle timer does when it fires, without Temporal."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -11,7 +11,6 @@ import pytest
 from dondoc.schemas.lifecycle import ActionKind, Explanation
 from dondoc.schemas.messages import (
     Escalation,
-    ItemSpec,
     ItemStatus,
     Milestone,
     Period,
@@ -21,35 +20,20 @@ from dondoc.workflows import item_clock as clock
 from dondoc.workflows import item_steps as steps
 from dondoc.workflows.item_state import Book, TimerKey, TimerKind
 from dondoc.workflows.item_steps import SYSTEM, Act, Remind
+from tests.workflows import books
+from tests.workflows.books import COMMITTEE, DAY, DUE, T0, WEEK, set_unit
 
-T0 = datetime(2025, 3, 3, 1, 0, tzinfo=UTC)  # Monday 08:00 in Hà Nội
-DUE = T0 + timedelta(days=10)
-DAY = timedelta(days=1)
-WEEK = timedelta(days=7)
-COMMITTEE = "DANG_UY"
 REMIND_AT = DUE - 3 * DAY
 
 
 def book(**over: Any) -> Book:
-    fields: dict[str, Any] = {
-        "directive_code": "01-CT/ĐU",
-        "number": "1",
-        "title": "Nhiệm vụ 1",
-        "committee": COMMITTEE,
+    """Two leads, receipt deadlines a day and two after T0."""
+    extra: dict[str, Any] = {
         "lead": ["KHOI_VAN", "UBND"],
-        "support": ["MTTQ"],
-        "due": DUE,
-        "remind_at": REMIND_AT,
-        "escalate_every": WEEK,
         "receipt_remind_at": T0 + DAY,
         "receipt_escalate_at": T0 + 2 * DAY,
     }
-    return Book.start(ItemSpec.model_validate(fields | over))
-
-
-def set_unit(b: Book, code: str, **update: Any) -> Book:
-    b.set_unit(code, **update)
-    return b
+    return books.book(**(extra | over))
 
 
 # -- reminder -------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -25,32 +25,21 @@ from dondoc.schemas.lifecycle import (
 from dondoc.schemas.messages import Escalation, ItemSpec, ItemStatus, ReportInput, Role
 from dondoc.workflows import item_rules as rules
 from dondoc.workflows.item_state import IDLE_CHECK, Book, TimerKey, TimerKind
+from tests.workflows import books
+from tests.workflows.books import COMMITTEE, DAY, DUE, T0, WEEK, set_unit
 
-T0 = datetime(2025, 3, 3, 1, 0, tzinfo=UTC)  # Monday 08:00 in Hà Nội
-DUE = T0 + timedelta(days=10)
-DAY = timedelta(days=1)
-WEEK = timedelta(days=7)
-COMMITTEE = "DANG_UY"
 UNITS = ["DANG_UY", "KHOI_VAN", "UBND", "MTTQ", "DOAN_TN", "HOI_PN"]
 
 
 def spec(**over: Any) -> ItemSpec:
-    fields: dict[str, Any] = {
-        "directive_code": "01-CT/ĐU",
-        "number": "1",
-        "title": "Nhiệm vụ 1",
-        "committee": COMMITTEE,
-        "lead": ["KHOI_VAN"],
-        "support": ["MTTQ"],
-        "due": DUE,
-        "remind_at": DUE - 3 * DAY,
-        "escalate_every": WEEK,
+    """With receipt deadlines, a due-soon instant and the directive's unit registry."""
+    extra: dict[str, Any] = {
         "receipt_remind_at": T0 + DAY,
         "receipt_escalate_at": T0 + 2 * DAY,
         "due_soon_at": DUE - 3 * DAY,
         "known_units": UNITS,
     }
-    return ItemSpec.model_validate(fields | over)
+    return books.spec(**(extra | over))
 
 
 def book(**over: Any) -> Book:
@@ -60,11 +49,6 @@ def book(**over: Any) -> Book:
 def received(b: Book, *codes: str) -> Book:
     for code in codes:
         b.set_unit(code, received_at=T0)
-    return b
-
-
-def set_unit(b: Book, code: str, **update: Any) -> Book:
-    b.set_unit(code, **update)
     return b
 
 

@@ -3,8 +3,7 @@ tells, without Temporal."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import timedelta
 
 import pytest
 
@@ -23,7 +22,6 @@ from dondoc.schemas.lifecycle import (
 )
 from dondoc.schemas.messages import (
     Escalation,
-    ItemSpec,
     ItemStatus,
     ReportInput,
     ReportResult,
@@ -34,32 +32,7 @@ from dondoc.schemas.messages import (
 from dondoc.workflows import item_rules as rules
 from dondoc.workflows import item_steps as steps
 from dondoc.workflows.item_state import Book
-
-T0 = datetime(2025, 3, 3, 1, 0, tzinfo=UTC)  # Monday 08:00 in Hà Nội
-DUE = T0 + timedelta(days=10)
-DAY = timedelta(days=1)
-WEEK = timedelta(days=7)
-COMMITTEE = "DANG_UY"
-
-
-def book(**over: Any) -> Book:
-    fields: dict[str, Any] = {
-        "directive_code": "01-CT/ĐU",
-        "number": "1",
-        "title": "Nhiệm vụ 1",
-        "committee": COMMITTEE,
-        "lead": ["KHOI_VAN"],
-        "support": ["MTTQ"],
-        "due": DUE,
-        "remind_at": DUE - 3 * DAY,
-        "escalate_every": WEEK,
-    }
-    return Book.start(ItemSpec.model_validate(fields | over))
-
-
-def set_unit(b: Book, code: str, **update: Any) -> Book:
-    b.set_unit(code, **update)
-    return b
+from tests.workflows.books import COMMITTEE, DAY, DUE, T0, WEEK, book, set_unit
 
 
 def roles(b: Book) -> list[tuple[str, Role]]:
