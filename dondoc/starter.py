@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Coroutine, Iterator
-from contextlib import contextmanager
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,10 +17,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
 from temporalio.client import (
     Client,
-    WorkflowExecutionStatus,
     WorkflowUpdateFailedError,
     WorkflowUpdateRPCTimeoutOrCancelledError,
 )
@@ -30,6 +27,7 @@ from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.workflow import UpdateMethodMultiParam
 
+from dondoc import outcomes
 from dondoc.config import Settings, directive_workflow_id, item_workflow_id
 from dondoc.db.models import Directive
 from dondoc.db.queries import count_items, directive_view, list_items
@@ -38,14 +36,11 @@ from dondoc.db.store import StoreOutcome, store_directive
 from dondoc.errors import (
     ActionRejected,
     AlreadyStarted,
-    DatabaseUnavailable,
     InvalidFile,
     InvalidInput,
-    ItemClosed,
     NoWorker,
     OutcomeUnknown,
     UnknownDirective,
-    UnknownItem,
 )
 from dondoc.importer.calendar_file import read_site_overrides
 from dondoc.importer.yaml_file import DirectiveFileError, load_directive
@@ -203,46 +198,21 @@ async def _update(
     except WorkflowUpdateRPCTimeoutOrCancelledError:
         raise OutcomeUnknown(unknown) from None
     except TimeoutError:
-        if await _is_running(client, code, number):
+        if await outcomes.is_running(client, code, number):
             raise NoWorker(
                 f"no worker answered within {UPDATE_WAIT_S:.0f} s: is `dondoc worker` running?"
                 f" The {what} may be applied once a worker runs; check with `dondoc status {code}`"
             ) from None
         raise OutcomeUnknown(unknown) from None
     except RPCError as err:
-        raise await _why_not_running(client, code, number, what, err) from None
-
-
-async def _is_running(client: Client, code: str, number: str) -> bool:
-    try:
-        desc = await client.get_workflow_handle(item_workflow_id(code, number)).describe()
-    except RPCError:
-        return False
-    return desc.status == WorkflowExecutionStatus.RUNNING
-
-
-async def _why_not_running(
-    client: Client, code: str, number: str, what: str, err: RPCError
-) -> Exception:
-    """Turn the server's answer to an update on a missing or closed workflow into a typed error."""
-    try:
-        desc = await client.get_workflow_handle(item_workflow_id(code, number)).describe()
-    except RPCError:
-        try:
-            await client.get_workflow_handle(directive_workflow_id(code)).describe()
-        except RPCError:
-            return UnknownDirective(code)
-        return UnknownItem(code, number)
-    if desc.status != WorkflowExecutionStatus.RUNNING:
-        return ItemClosed(
-            what, f"item {number} of '{code}' is already closed; nothing more can be done"
-        )
-    return OutcomeUnknown(f"{what} not delivered: {err.message}")
+        if err.status == RPCStatusCode.UNAVAILABLE:
+            raise outcomes.server_down(err) from None
+        raise await outcomes.why_not_running(client, code, number, what, err) from None
 
 
 def deadline_instant(sessions: SessionFactory, code: str, text: str) -> datetime:
     """A deadline typed by a person (dd/mm/yyyy, or ISO with offset) in the directive's timezone."""
-    with _reading(sessions) as s:
+    with outcomes.reading(sessions) as s:
         tz = s.scalars(select(Directive.timezone).where(Directive.code == code)).one_or_none()
     if tz is None:
         raise UnknownDirective(code)
@@ -263,7 +233,7 @@ def status_view(
     try:
         return directive_view(sessions, code, datetime.now(UTC), limit=limit, offset=offset)
     except OperationalError as exc:
-        raise _db_down(exc) from None
+        raise outcomes.db_down(exc) from None
 
 
 def item_rows(
@@ -281,23 +251,5 @@ def item_rows(
         rows = list_items(sessions, now, overdue=overdue, unit=unit, limit=limit, offset=offset)
         total = count_items(sessions, now, overdue=overdue, unit=unit) if limit else len(rows)
     except OperationalError as exc:
-        raise _db_down(exc) from None
+        raise outcomes.db_down(exc) from None
     return rows, total
-
-
-@contextmanager
-def _reading(sessions: SessionFactory) -> Iterator[Session]:
-    """A session whose connection failures become `DatabaseUnavailable`."""
-    try:
-        with sessions() as s:
-            yield s
-    except OperationalError as exc:
-        raise _db_down(exc) from None
-
-
-def _db_down(exc: OperationalError) -> DatabaseUnavailable:
-    first = str(exc.orig or exc).strip().splitlines()[0][:200]
-    return DatabaseUnavailable(
-        f"dondoc's database cannot be reached ({first}); check DONDOC_DATABASE_URL and that the"
-        " database server is running"
-    )
