@@ -15,6 +15,7 @@ from dondoc.importer.text_model import (
     DraftUnit,
     ImportTextError,
 )
+from dondoc.importer.text_numbers import item_label, item_title, unique_numbers
 from dondoc.importer.text_roles import Roles, analyse, sentences
 from dondoc.importer.text_structure import SECTIONS, Block, Header
 from dondoc.importer.text_units import fold, tokens
@@ -82,7 +83,7 @@ class Builder:
         for it in self.items:
             if rule and it.reporting is None:
                 it.reporting, it.reporting_note = dict(rule), f"áp dụng chung: {quote}"
-        self._unique_numbers()
+        unique_numbers(self.items)
         code, code_note = directive_code(self.h, preamble)
         units = self._used_units()
         return Draft(
@@ -121,11 +122,11 @@ class Builder:
                 prefix = f"{block.label}." if prefix_needed else ""
                 self._plain(block.paras, prefix=f"{block.label}.")
                 for k, child in enumerate(block.children, start=1):
-                    self._item(child, prefix + _label(child, k), None, 1)
+                    self._item(child, prefix + item_label(child, k), None, 1)
                 self._closing(block.tail)
             else:
                 n += 1
-                self._item(block, _label(block, n), None, 1)
+                self._item(block, item_label(block, n), None, 1)
         self._closing(closing + self.root.tail)
 
     def _pop_closing(self, block: Block) -> list[str]:
@@ -242,7 +243,7 @@ class Builder:
     ) -> DraftItem:
         if len(self.items) >= MAX_ITEMS:
             raise ImportTextError(f"more than {MAX_ITEMS} items: is this one directive?")
-        item = DraftItem(number=number, title=_title(text, number), description=text)
+        item = DraftItem(number=number, title=item_title(text, number), description=text)
         self._set_roles(item, roles, parent)
         if block is not None and block.kind == "row":
             self._due_cells[id(item)] = f"hoàn thành {block.cells['due']}"
@@ -289,26 +290,3 @@ class Builder:
             unit = self.book.units.get(code)
             used |= set(unit.members) if unit else set()
         return [u for u in self.book.units.values() if u.code in used]
-
-    def _unique_numbers(self) -> None:
-        seen: set[str] = set()
-        for it in self.items:
-            number = re.sub(r"[\s/]+", "-", it.number)[:30] or "X"
-            base, n = number, 2
-            while number in seen:
-                number, n = f"{base}-{n}", n + 1
-            it.number = number
-            seen.add(number)
-
-
-def _label(block: Block, n: int) -> str:
-    if block.kind in ("num", "num2", "num3", "dieu", "row") and block.label:
-        return block.label
-    return str(n)
-
-
-def _title(text: str, number: str) -> str:
-    first = re.split(r"(?<=[.;:])\s", text.strip(), maxsplit=1)[0].strip(" .;:-")
-    if len(first) > 90:
-        first = first[:90].rsplit(" ", 1)[0] + "…"
-    return first or f"Mục {number}"
