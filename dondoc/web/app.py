@@ -17,7 +17,7 @@ from dondoc.web import errors
 from dondoc.web.auth.limits import LoginLimiter
 from dondoc.web.deps import Services
 from dondoc.web.pages import HERE
-from dondoc.web.routes import api, pages
+from dondoc.web.routes import api, pages, summary
 
 
 def create_app(
@@ -47,6 +47,8 @@ def create_app(
     )
     errors.install(app)
     app.include_router(api.router)
+    app.include_router(summary.api_router)
+    app.include_router(summary.router)  # before the pages: /d/{code:path} would take its paths
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
