@@ -134,6 +134,19 @@ async def test_every_route_role_and_unit(web: Web, targets: dict[str, tuple[str,
                 page_item + "/act/recall",
                 data={},
             )
+            # Summaries: a directive's is a read of it (a unit sees its own rows); its report,
+            # every item of the directive, only for those who read every item. A bad cut-off
+            # stops an allowed download at 422 before anything is built.
+            page_directive = f"/d/{quote(code, safe='')}"
+            await check("GET directive summary", role, t, 200, "GET", page_directive + "/summary")
+            await check(
+                "GET export",
+                role,
+                t,
+                403 if role == "unit" else 422,
+                "GET",
+                page_directive + "/export.xlsx?as_of=bogus",
+            )
         supervisor = role != "unit"
         await check(
             "GET items (own unit)",
@@ -174,11 +187,26 @@ async def test_every_route_role_and_unit(web: Web, targets: dict[str, tuple[str,
             "GET",
             "/directives/new",
         )
+        # A summary across directives lists across units: a unit its own rows (the default),
+        # not another unit's; a bad cut-off of an allowed request is 422.
+        for route, url in [("GET summary page", "/summary"), ("GET summary", "/api/v1/summary")]:
+            await check(route, role, "-", 422, "GET", url + "?as_of=bogus")
+            await check(
+                route + " (own unit)", role, "-", 422, "GET", url + "?as_of=bogus&unit=KHOI_VAN"
+            )
+            await check(
+                route + " (other unit)",
+                role,
+                "-",
+                422 if supervisor else 403,
+                "GET",
+                url + "?as_of=bogus&unit=UBND",
+            )
         await check("GET me", role, "-", 200, "GET", "/api/v1/me")
         await check("GET inbox", role, "-", 200, "GET", "/")
     wrong = {k: v for k, v in seen.items() if v[0] != v[1]}
     assert wrong == {}
-    assert len(ROLES) * (len(TARGETS) * 17 + 8) == len(seen)
+    assert len(ROLES) * (len(TARGETS) * 19 + 14) == len(seen)
 
 
 async def test_without_credentials_api_is_401_and_pages_go_to_login(web: Web) -> None:
@@ -189,8 +217,11 @@ async def test_without_credentials_api_is_401_and_pages_go_to_login(web: Web) ->
         ("GET", web.directive()),
         ("POST", item + "/reports"),
         ("POST", item + "/actions/ack"),
+        ("GET", "/api/v1/summary"),
     ]
-    pages = ["/", "/lists", f"/d/{quote(web.code, safe='')}/items/1", "/directives/new"]
+    directive = f"/d/{quote(web.code, safe='')}"
+    pages = ["/", "/lists", f"{directive}/items/1", "/directives/new", "/summary"]
+    pages += [f"{directive}/summary", f"{directive}/export.xlsx"]
     api_codes = [(await web.http.request(m, u, json={})).status_code for m, u in api]
     page_codes = [(await web.http.get(u)).status_code for u in pages]
     assert [401] * len(api) == api_codes
