@@ -3,7 +3,8 @@ messages use, its logger, and the one wording of a record the database refuses."
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime
+from typing import Any, NoReturn, Protocol
 
 import structlog
 from sqlalchemy import select
@@ -11,6 +12,8 @@ from sqlalchemy.orm import Session
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from dondoc.db import item_rows
+from dondoc.db.item_rows import DirectiveRow, ItemRow
 from dondoc.db.models import Directive, Item, Unit
 from dondoc.notify.outbox import Message
 from dondoc.schemas.records import ItemRef
@@ -30,12 +33,33 @@ def unstorable(exc: Exception) -> ApplicationError:
     )
 
 
-def item_log(ref: ItemRef) -> structlog.stdlib.BoundLogger:
+class ItemFacts(Protocol):
+    """What a message reads of an item: the ORM `Item` or the hot path's `ItemRow`."""
+
+    @property
+    def workflow_id(self) -> str: ...
+    @property
+    def number(self) -> str: ...
+    @property
+    def due(self) -> datetime: ...
+
+
+class DirectiveFacts(Protocol):
+    """What a message and `unit_names` read of a directive: `Directive` or `DirectiveRow`."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def code(self) -> str: ...
+
+
+def log_item(ref: ItemRef, event: str, **fields: Any) -> None:
+    """One event about an item: its directive, number and workflow id, then `fields` (the same
+    line a logger bound to the item writes, without building a bound logger per call)."""
     workflow_id = activity.info().workflow_id if activity.in_activity() else None
-    bound: structlog.stdlib.BoundLogger = log.bind(
-        directive=ref.directive_code, item=ref.number, workflow_id=workflow_id
+    log.info(
+        event, directive=ref.directive_code, item=ref.number, workflow_id=workflow_id, **fields
     )
-    return bound
 
 
 def find_directive(s: Session, code: str) -> Directive:
@@ -58,6 +82,18 @@ def find_item(s: Session, ref: ItemRef) -> tuple[Item, Directive]:
     ).one_or_none()
     if row is not None:
         return row[0], row[1]
+    _missing(s, ref)
+
+
+def find_item_row(s: Session, ref: ItemRef) -> tuple[ItemRow, DirectiveRow]:
+    """`find_item`'s columns that the hot path reads (`db.item_rows`), with its errors."""
+    found = item_rows.find(s, ref.directive_code, ref.number)
+    if found is not None:
+        return found
+    _missing(s, ref)
+
+
+def _missing(s: Session, ref: ItemRef) -> NoReturn:
     find_directive(s, ref.directive_code)  # says which one is missing
     raise ApplicationError(
         f"item '{ref.number}' of directive '{ref.directive_code}' is not in the database",
@@ -73,7 +109,7 @@ _NAMES: dict[tuple[str, int], tuple[str, dict[str, str]]] = {}
 _NAMES_KEPT = 1000
 
 
-def unit_names(s: Session, directive: Directive) -> dict[str, str]:
+def unit_names(s: Session, directive: DirectiveFacts) -> dict[str, str]:
     key = (repr(s.get_bind().engine.url), directive.id)
     kept = _NAMES.get(key)
     if kept is not None and kept[0] == directive.code:
@@ -87,8 +123,8 @@ def unit_names(s: Session, directive: Directive) -> dict[str, str]:
 
 
 def message(
-    directive: Directive,
-    item: Item,
+    directive: DirectiveFacts,
+    item: ItemFacts,
     unit: str,
     kind: str,
     body: str,

@@ -15,12 +15,14 @@ from temporalio import activity
 from dondoc.activities.common import (
     find_directive,
     find_item,
-    item_log,
+    find_item_row,
+    log_item,
     message,
     unit_names,
     unstorable,
 )
-from dondoc.db import ledger
+from dondoc.db import item_rows, ledger
+from dondoc.db.item_rows import DirectiveRow, ItemRow, ledger_item
 from dondoc.db.models import (
     Directive,
     Escalation,
@@ -155,7 +157,7 @@ class RecordActivities:
     def record_report(self, inp: RecordReportInput) -> None:
         rows: list[Notification] = []
         with self.transaction() as s:
-            item, directive = find_item(s, inp.item)
+            item, directive = find_item_row(s, inp.item)
             inserted = insert_ignore(
                 s,
                 Report,
@@ -174,12 +176,13 @@ class RecordActivities:
                 ],
             )
             if inserted:
-                move_progress(s, item, inp)
-                ledger.report(s, item, inp)
+                move_progress(s, item.id, inp)
+                ledger.report(s, ledger_item(item), inp)
             if inp.closes is not None:
                 rows = self._set_status(s, item, directive, inp.closes, inp.at)
         self.notifier.deliver(rows)
-        item_log(inp.item).info(
+        log_item(
+            inp.item,
             "report_recorded",
             unit=inp.unit,
             progress=inp.progress,
@@ -190,7 +193,7 @@ class RecordActivities:
     @activity.defn(name="send_reminders")
     def send_reminders(self, inp: SendRemindersInput) -> None:
         with self.transaction() as s:
-            item, directive = find_item(s, inp.item)
+            item, directive = find_item_row(s, inp.item)
             tz = ZoneInfo(directive.timezone)
             keys = {u: f"{item.workflow_id}:remind:{inp.kind}:{u}" for u in inp.units}
             insert_ignore(
@@ -201,7 +204,7 @@ class RecordActivities:
                     for u, k in keys.items()
                 ],
             )
-            progress = {a.unit_code: a.progress for a in item.assignments}
+            progress = item_rows.progress_by_unit(s, item.id)
             messages = [
                 message(
                     directive,
@@ -220,7 +223,7 @@ class RecordActivities:
     @activity.defn(name="record_escalation")
     def record_escalation(self, inp: RecordEscalationInput) -> None:
         with self.transaction() as s:
-            item, directive = find_item(s, inp.item)
+            item, directive = find_item_row(s, inp.item)
             tz = ZoneInfo(directive.timezone)
             key = f"{item.workflow_id}:escalate:{inp.deadline_seq}:{inp.level}"
             insert_ignore(
@@ -237,12 +240,11 @@ class RecordActivities:
                 ],
             )
             if item.completed_at is None:
-                item.status = ItemStatus.OVERDUE.value
+                item_rows.mark_overdue(s, item.id)
             names = unit_names(s, directive)
             pending = [
                 texts.LeadLine(names.get(a.unit_code, a.unit_code), a.progress, a.last_report_at)
-                for a in item.assignments
-                if a.role == "lead" and a.active and not a.done
+                for a in item_rows.pending_leads(s, item.id)
             ]
             body = texts.escalation_body(
                 inp.level, item.number, item.title, item.due, inp.at, tz, pending, inp.missed_levels
@@ -256,19 +258,19 @@ class RecordActivities:
     @activity.defn(name="record_item_status")
     def record_item_status(self, inp: RecordItemStatusInput) -> None:
         with self.transaction() as s:
-            item, directive = find_item(s, inp.item)
+            item, directive = find_item_row(s, inp.item)
             rows = self._set_status(s, item, directive, inp.status, inp.at)
         self.notifier.deliver(rows)
 
     def _set_status(
-        self, s: Session, item: Item, directive: Directive, status: ItemStatus, at: datetime
+        self, s: Session, item: ItemRow, directive: DirectiveRow, status: ItemStatus, at: datetime
     ) -> list[Notification]:
         """Store an item's status; a completion is also told to the committee."""
-        item.status = status.value
         if not status.closed:
+            item_rows.set_status(s, item.id, status, None)
             return []
-        item.completed_at = at
-        ledger.closed(s, item, status, at)
+        item_rows.set_status(s, item.id, status, at)
+        ledger.closed(s, ledger_item(item), status, at)
         tz = ZoneInfo(directive.timezone)
         body = (
             f"Nhiệm vụ {item.number} «{item.title}» {ITEM_STATUS_VN[status]}"
