@@ -54,6 +54,7 @@ async def serve_web(
     url = f"http://{settings.web.host}:{settings.web.port}/"
     lines = [f"\nThe web is at {url} — sign in as (demo accounts, this run only):"]
     lines += [f"  {a.username} / {a.password}   ({a.role.value}, {a.unit})" for a in accounts]
+    lines.append(f"Summaries, charts and the report downloads: {url}summary")
     lines.append("Engine, worker and web keep running; press Ctrl-C to stop them all.")
     out.console.print("\n".join(lines), highlight=False, markup=False)
     await server.serve()
