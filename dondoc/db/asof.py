@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Select, case, select, type_coerce
+from sqlalchemy import JSON, Select, and_, case, func, select, type_coerce, union_all
 from sqlalchemy.orm import Session
 
 from dondoc.db.models import LedgerEntry
@@ -20,6 +20,7 @@ from dondoc.schemas.summary import Category, LedgerKind, category_of
 
 L = LedgerEntry
 COLUMNS = (
+    L.id,
     L.item_id,
     L.kind,
     L.at,
@@ -173,11 +174,28 @@ def _apply_unit(unit: UnitAt, kind: LedgerKind, r: Any, data: dict[str, Any]) ->
 
 
 def entries(item_ids: Select[Any], at: datetime, *, reports: bool = True) -> Select[Any]:
-    """The entries of the items `item_ids` selects, up to `at`, in the order they fold in."""
-    stmt = select(*COLUMNS).where(L.item_id.in_(item_ids), L.at <= at)
+    """The entries of the items `item_ids` selects, up to `at`, in the order they fold in.
+
+    Of each unit's reports only those of its last instant by `at` come: the first report of a
+    later instant sets progress and done whatever came before, so the fold is the same."""
+    mine = and_(L.item_id.in_(item_ids), L.at <= at)
+    standing = select(*COLUMNS).where(mine, L.kind.in_(STANDING))
     if not reports:
-        stmt = stmt.where(L.kind.in_(STANDING))
-    return stmt.order_by(L.item_id, L.at, L.id)
+        return standing.order_by(L.item_id, L.at, L.id)
+    report = L.kind == LedgerKind.REPORT.value
+    last = (
+        select(L.item_id, L.unit_code, func.max(L.at).label("at"))
+        .where(mine, report)
+        .group_by(L.item_id, L.unit_code)
+        .subquery()
+    )
+    latest = (
+        select(*COLUMNS)
+        .join(last, and_(last.c.item_id == L.item_id, last.c.unit_code == L.unit_code))
+        .where(report, L.at == last.c.at)
+    )
+    both = union_all(standing, latest).subquery()
+    return select(both).order_by(both.c.item_id, both.c.at, both.c.id)
 
 
 def fold(

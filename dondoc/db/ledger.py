@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from dondoc.db import standing
 from dondoc.db.models import Item, LedgerEntry
 from dondoc.db.upsert import insert_ignore
 from dondoc.schemas.actions import RecordActionInput
@@ -43,10 +44,14 @@ def entry(item: Item, key: str, kind: K, at: datetime, **fields: Any) -> dict[st
 
 
 def append(s: Session, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        # One column set for the whole multi-row INSERT.
-        cols = {k for r in rows for k in r}
-        insert_ignore(s, LedgerEntry, [{c: r.get(c) for c in cols} for r in rows])
+    """Append the new rows; the standing of an item whose standing they may move is rebuilt in
+    the same transaction (a report's progress moves none)."""
+    if not rows:
+        return
+    # One column set for the whole multi-row INSERT.
+    cols = {k for r in rows for k in r}
+    if insert_ignore(s, LedgerEntry, [{c: r.get(c) for c in cols} for r in rows]):
+        standing.refresh(s, sorted({r["item_id"] for r in rows if r["kind"] in standing.MOVES}))
 
 
 def deadline(

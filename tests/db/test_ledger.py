@@ -13,11 +13,11 @@ from sqlalchemy import select
 from temporalio.testing import WorkflowEnvironment
 
 from dondoc.config import Settings
-from dondoc.db.asof_facts import standing_at
 from dondoc.db.asof_view import directive_at
-from dondoc.db.models import Directive, Item, LedgerEntry
+from dondoc.db.models import Directive, Item, LedgerEntry, StandingSegment
 from dondoc.db.queries import directive_view
 from dondoc.db.session import SessionFactory
+from dondoc.db.standing import in_force
 from dondoc.schemas.lifecycle import (
     AckInput,
     ExtensionDecisionInput,
@@ -197,11 +197,16 @@ async def test_ledger_entries_are_appended_once_in_time_order(story: Scenario) -
 
 
 def _grouped(sc: Scenario, at: datetime) -> dict[str, C]:
-    """The summary's categories (read grouped in the database) at `at`, by item number."""
+    """The summary's categories at `at` (from the standing segments in force then), by item."""
+    seg = StandingSegment
     with sc.sessions() as s:
-        ids = select(Item.id).join(Directive).where(Directive.code == sc.code)
-        numbers = dict(s.execute(select(Item.id, Item.number).where(Item.id.in_(ids))).all())
-        return {numbers[k]: v.category(at) for k, v in standing_at(s, ids, at).items()}
+        rows = s.execute(
+            select(Item.number, seg.due, seg.before, seg.after)
+            .join(seg, seg.item_id == Item.id)
+            .join(Directive)
+            .where(Directive.code == sc.code, in_force(at))
+        ).all()
+    return {r.number: C(r.after if at > r.due else r.before) for r in rows}
 
 
 def _category(status: S, at: datetime, due: datetime) -> C:

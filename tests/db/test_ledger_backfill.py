@@ -176,3 +176,21 @@ def test_upgrade_back_fills_a_ledger_that_gives_each_past_status(old_engine: Eng
             st = fold(s, select(Item.id).where(Item.id == ids[number]), at)[ids[number]]
             actual = (st.status(at), st.seq, st.due, st.units["KV"].progress)
             assert (status, seq, T0 + due_days * DAY, progress) == actual, (number, hours)
+
+
+def test_upgrade_builds_the_standing_the_summary_counts(old_engine: Engine) -> None:
+    """Migration 0007 fills the standing from the back-filled ledger: the summary by item gives,
+    at each cut-off, the category of the status the ledger gives then."""
+    from dondoc.db.summary import summarize
+    from dondoc.schemas.summary import Cutoff, category_of
+
+    migrate(old_engine, previous_head(old_engine))
+    seed(old_engine)
+    migrate(old_engine, "head")
+    sessions = session_factory(old_engine)
+    for number, hours, status, _seq, due_days, _progress in EXPECTED:
+        at = T0 + hours * HOUR
+        summary = summarize(sessions, now=at, cutoff=Cutoff(instant=at), by="item")
+        shown = {r.key.split("/")[-1]: next(c for c, n in r.counts if n == 1) for r in summary.rows}
+        assert shown[number] == category_of(status, at, T0 + due_days * DAY).value, (number, hours)
+        assert "D" not in shown  # never assigned: not counted

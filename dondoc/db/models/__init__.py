@@ -12,7 +12,7 @@ from dondoc.db.models.directives import (
     Report,
     Unit,
 )
-from dondoc.db.models.ledger import LedgerEntry
+from dondoc.db.models.ledger import LedgerEntry, StandingSegment
 from dondoc.db.models.outbox import Contact, Notification
 
 __all__ = [
@@ -30,9 +30,9 @@ __all__ = [
     "Notification",
     "Reminder",
     "Report",
+    "StandingSegment",
     "UTCDateTime",
     "Unit",
     "User",
     "WebSession",
-    "",
 ]

@@ -11,6 +11,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -49,3 +50,35 @@ class LedgerEntry(Base):
 
 
 # -- web accounts (migration 0006_web) --------------------------------------------------------
+
+
+class StandingSegment(Base):
+    """What the ledger says of one item over [since, until): its reporting category at or before
+    the deadline in force then and past it, the days that count, and its active units with their
+    roles (migration 0007). Rebuilt from the item's ledger in the transaction that appends to it
+    (`db/standing.py`), so a cut-off reads one row per item from one range.
+
+    Clustered on SQLite (no rowid) by `until`: the rows in force at T are one range.
+    """
+
+    __tablename__ = "standing"
+    __table_args__ = (
+        Index("ix_standing_directive", "directive_id", "until"),
+        {"sqlite_with_rowid": False},
+    )
+
+    until: Mapped[datetime] = mapped_column(UTCDateTime(), primary_key=True)  # FOREVER if open
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("items.id", ondelete="CASCADE"), primary_key=True
+    )
+    since: Mapped[datetime] = mapped_column(UTCDateTime())
+    directive_id: Mapped[int] = mapped_column(Integer)
+    due: Mapped[datetime] = mapped_column(UTCDateTime())
+    due_day: Mapped[int] = mapped_column(Integer)  # date.toordinal() in the directive's timezone
+    before: Mapped[str] = mapped_column(String(24))  # the category at or before `due`
+    after: Mapped[str] = mapped_column(String(24))  # the category past `due`
+    done_day: Mapped[int | None] = mapped_column(Integer)  # a late completion's counted day
+    closed_day: Mapped[int | None] = mapped_column(Integer)  # completed or recalled on
+    # The active units, JSON [[code, role], …] sorted: items sharing their units are counted
+    # together, the summary per unit expands the few groups.
+    units: Mapped[str] = mapped_column(Text)

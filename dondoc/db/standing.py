@@ -1,0 +1,154 @@
+"""Each item's standing over time, kept beside the ledger so a cut-off reads one row per item.
+
+An item's category at a cut-off T depends on T only through "is T past the deadline in force":
+between two of its ledger instants everything else is fixed. So the item's ledger, folded by
+`asof.ItemAt` (the rule `status --as-of` uses), is cut into segments [since, until) of constant
+standing, each with its category at or before the deadline and past it. `refresh` rebuilds an
+item's segments in the transaction that appends to its ledger; the summary (`db/summary.py`)
+then takes the rows in force at T from one range and counts them in the database.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, and_, delete, insert, select
+from sqlalchemy.orm import Session
+
+from dondoc.db.asof import ItemAt, entries
+from dondoc.db.models import Directive, Item, StandingSegment
+from dondoc.schemas.summary import Category, LedgerKind
+
+S = StandingSegment
+FOREVER = datetime(9999, 12, 31, tzinfo=UTC)  # `until` of the segment still in force
+_PAST = timedelta(microseconds=1)
+# What can move a standing (a report's progress cannot; its receipt comes as its own entry).
+MOVES = frozenset(k.value for k in LedgerKind if k != LedgerKind.REPORT)
+
+Facts = tuple[Any, ...]
+
+
+def in_force(at: datetime) -> ColumnElement[bool]:
+    """The segments in force at `at`: since ≤ at < until."""
+    return and_(S.until > at, S.since <= at)
+
+
+def _day(instant: datetime, tz: ZoneInfo) -> int:
+    return instant.astimezone(tz).date().toordinal()
+
+
+def facts(st: ItemAt, tz: ZoneInfo) -> Facts | None:
+    """What the summary counts of an item folded up to some instant (None before it is assigned
+    with a deadline): due, its day, the category at and past it, the late completion's day, the
+    closing day, and the active units with their roles."""
+    if st.assigned_at is None or not st.deadlines:
+        return None
+    due = st.due
+    before, after = st.category(due), st.category(due + _PAST)
+    done_day = None
+    if before == Category.COMPLETED_LATE and st.done_at is not None:
+        done_day = _day(st.done_at, tz)
+    closed_at = st.completed_at if before.completed else st.recalled_at
+    closed_day = _day(closed_at, tz) if closed_at is not None else None
+    units = sorted([u.code, u.role] for u in st.units.values() if u.active)
+    return (due, _day(due, tz), before.value, after.value, done_day, closed_day, units)
+
+
+def segments(rows: Iterable[Any], tz: ZoneInfo) -> Iterator[tuple[datetime, datetime, Facts]]:
+    """(since, until, facts) of one item from its ledger rows in (at, id) order."""
+    st: ItemAt | None = None
+    current: tuple[datetime, Facts] | None = None
+    pending: list[Any] = []
+
+    def settle() -> Iterator[tuple[datetime, datetime, Facts]]:
+        nonlocal current
+        assert st is not None
+        for r in pending:
+            st.apply(r)
+        now = facts(st, tz)
+        if current is not None and now != current[1]:
+            yield current[0], pending[0].at, current[1]
+            current = None
+        if current is None and now is not None:
+            current = (pending[0].at, now)
+        pending.clear()
+
+    for r in rows:
+        if st is None:
+            st = ItemAt(r.item_id)
+        if pending and r.at != pending[0].at:
+            yield from settle()
+        pending.append(r)
+    if pending:
+        yield from settle()
+    if current is not None:
+        yield current[0], FOREVER, current[1]
+
+
+def _rows(
+    item_id: int, directive_id: int, spans: Iterable[tuple[datetime, datetime, Facts]]
+) -> Iterator[dict[str, Any]]:
+    for since, until, (due, due_day, before, after, done_day, closed_day, units) in spans:
+        yield {
+            "until": until,
+            "item_id": item_id,
+            "since": since,
+            "directive_id": directive_id,
+            "due": due,
+            "due_day": due_day,
+            "before": before,
+            "after": after,
+            "done_day": done_day,
+            "closed_day": closed_day,
+            "units": json.dumps(units, ensure_ascii=False),
+        }
+
+
+def units_of(text: str) -> list[tuple[str, str]]:
+    """The (code, role) pairs a segment's `units` holds."""
+    return [(code, role) for code, role in json.loads(text)]
+
+
+def refresh(s: Session, item_ids: Sequence[int]) -> None:
+    """Rebuild the segments of these items from their ledgers (in the caller's transaction)."""
+    if not item_ids:
+        return
+    conn = s.connection()
+    owners = {
+        r.id: (r.directive_id, ZoneInfo(r.timezone))
+        for r in conn.execute(
+            select(Item.id, Item.directive_id, Directive.timezone)
+            .join(Directive, Directive.id == Item.directive_id)
+            .where(Item.id.in_(item_ids))
+            .order_by(Item.id)
+            # Two transactions rebuilding one item (PostgreSQL) take turns: the second then
+            # reads the first's entries and replaces its rows. NO KEY UPDATE: the ledger rows
+            # both inserted hold KEY SHARE on the item, which FOR UPDATE would deadlock on.
+            .with_for_update(of=Item, key_share=True)
+        )
+    }
+    by_item: dict[int, list[Any]] = {i: [] for i in owners}
+    for r in conn.execute(
+        entries(select(Item.id).where(Item.id.in_(owners)), FOREVER, reports=False)
+    ):
+        by_item[r.item_id].append(r)
+    conn.execute(delete(S).where(S.item_id.in_(owners)))
+    out = [
+        row
+        for item_id, rows in by_item.items()
+        for row in _rows(item_id, owners[item_id][0], segments(rows, owners[item_id][1]))
+    ]
+    if out:
+        conn.execute(insert(S), out)
+
+
+def rebuild(s: Session, batch: int = 500) -> int:
+    """Every item's segments (the migration's back-fill, `dondoc migrate`); returns the items."""
+    ids = list(s.scalars(select(Item.id).order_by(Item.id)))
+    for k in range(0, len(ids), batch):
+        refresh(s, ids[k : k + batch])
+    return len(ids)
