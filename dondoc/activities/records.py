@@ -27,7 +27,6 @@ from dondoc.db.models import (
     Directive,
     Escalation,
     Item,
-    Notification,
     Reminder,
     Report,
 )
@@ -110,8 +109,8 @@ class RecordActivities:
     def record_assignment(self, inp: RecordAssignmentInput) -> None:
         with self.transaction() as s:
             item, directive = find_item(s, inp.item)
-            rows = self._assign(s, directive, [item], inp.at)
-        self.notifier.deliver(rows)
+            queued = self._assign(s, directive, [item], inp.at)
+        self.notifier.hand(queued)
 
     def record_assignments(self, inp: RecordAssignmentsInput) -> None:
         """A page of items assigned at once (their workflows were started with `assigned`):
@@ -124,12 +123,12 @@ class RecordActivities:
                 .options(selectinload(Item.assignments))
                 .order_by(Item.position)
             ).all()
-            rows = self._assign(s, directive, list(items), inp.at)
-        self.notifier.deliver(rows)
+            queued = self._assign(s, directive, list(items), inp.at)
+        self.notifier.hand(queued)
 
     def _assign(
         self, s: Session, directive: Directive, items: list[Item], at: datetime
-    ) -> list[Notification]:
+    ) -> list[int]:
         """Mark the items assigned (once) and tell every unit of its role and deadline."""
         names = unit_names(s, directive)
         tz = ZoneInfo(directive.timezone)
@@ -151,11 +150,11 @@ class RecordActivities:
             for item in items
             for a in item.assignments
         ]
-        return self.notifier.queue(s, messages, at)
+        return self.notifier.record(s, messages, at)
 
     @activity.defn(name="record_report")
     def record_report(self, inp: RecordReportInput) -> None:
-        rows: list[Notification] = []
+        queued: list[int] = []
         with self.transaction() as s:
             item, directive = find_item_row(s, inp.item)
             inserted = insert_ignore(
@@ -179,8 +178,8 @@ class RecordActivities:
                 move_progress(s, item.id, inp)
                 ledger.report(s, ledger_item(item), inp)
             if inp.closes is not None:
-                rows = self._set_status(s, item, directive, inp.closes, inp.at)
-        self.notifier.deliver(rows)
+                queued = self._set_status(s, item, directive, inp.closes, inp.at)
+        self.notifier.hand(queued)
         log_item(
             inp.item,
             "report_recorded",
@@ -217,8 +216,8 @@ class RecordActivities:
                 )
                 for u in inp.units
             ]
-            rows = self.notifier.queue(s, messages, inp.at)
-        self.notifier.deliver(rows)
+            queued = self.notifier.record(s, messages, inp.at)
+        self.notifier.hand(queued)
 
     @activity.defn(name="record_escalation")
     def record_escalation(self, inp: RecordEscalationInput) -> None:
@@ -252,19 +251,19 @@ class RecordActivities:
             msg = message(
                 directive, item, directive.committee, "escalation", body, key=key, level=inp.level
             )
-            rows = self.notifier.queue(s, [msg], inp.at)
-        self.notifier.deliver(rows)
+            queued = self.notifier.record(s, [msg], inp.at)
+        self.notifier.hand(queued)
 
     @activity.defn(name="record_item_status")
     def record_item_status(self, inp: RecordItemStatusInput) -> None:
         with self.transaction() as s:
             item, directive = find_item_row(s, inp.item)
-            rows = self._set_status(s, item, directive, inp.status, inp.at)
-        self.notifier.deliver(rows)
+            queued = self._set_status(s, item, directive, inp.status, inp.at)
+        self.notifier.hand(queued)
 
     def _set_status(
         self, s: Session, item: ItemRow, directive: DirectiveRow, status: ItemStatus, at: datetime
-    ) -> list[Notification]:
+    ) -> list[int]:
         """Store an item's status; a completion is also told to the committee."""
         if not status.closed:
             item_rows.set_status(s, item.id, status, None)
@@ -277,7 +276,7 @@ class RecordActivities:
             f" lúc {format_vn(at, tz)} (hạn {format_vn(item.due, tz)})."
         )
         msg = message(directive, item, directive.committee, "completion", body)
-        return self.notifier.queue(s, [msg], at)
+        return self.notifier.record(s, [msg], at)
 
     @activity.defn(name="record_directive_status")
     def record_directive_status(self, inp: RecordDirectiveStatusInput) -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy import ColumnElement, Row, or_, select, update
 from sqlalchemy.orm import Session
 
 from dondoc.db.models import Notification
@@ -60,8 +60,17 @@ class Notifier:
     def queue(
         self, session: Session, messages: Sequence[Message], at: datetime
     ) -> list[Notification]:
+        return [Notification(**row._asdict()) for row in self._insert(session, messages, at)]
+
+    def record(self, session: Session, messages: Sequence[Message], at: datetime) -> list[int]:
+        """`queue`, returning only the new rows' ids (for `hand`): no row objects to build."""
+        return [row.id for row in self._insert(session, messages, at, whole=False)]
+
+    def _insert(
+        self, session: Session, messages: Sequence[Message], at: datetime, whole: bool = True
+    ) -> list[Row[Any]]:
         now = datetime.now(UTC)
-        inserted = insert_new(
+        return insert_new(
             session,
             Notification,
             [
@@ -82,13 +91,17 @@ class Notifier:
                 }
                 for m in messages
             ],
+            whole,
         )
-        return [Notification(**row._asdict()) for row in inserted]
 
     def deliver(self, rows: Sequence[Notification]) -> None:
         """After the caller's commit: hand the new rows to the sender and wake it."""
-        if rows:
-            self._handed.extend(r.id for r in rows)
+        self.hand([r.id for r in rows])
+
+    def hand(self, ids: Sequence[int]) -> None:
+        """`deliver` by the rows' ids (from `record`)."""
+        if ids:
+            self._handed.extend(ids)
             self._woken.set()
 
     def wait(self, timeout: float) -> bool:
