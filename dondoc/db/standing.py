@@ -16,10 +16,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, delete, insert, select
+from sqlalchemy import BindParameter, ColumnElement, and_, bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
-from dondoc.db.asof import ItemAt, entries
+from dondoc.db.asof import COLUMNS, STANDING, ItemAt, L
 from dondoc.db.models import Directive, Item, StandingSegment
 from dondoc.schemas.summary import Category, LedgerKind
 
@@ -113,37 +113,41 @@ def units_of(text: str) -> list[tuple[str, str]]:
     return [(code, role) for code, role in json.loads(text)]
 
 
+# Built once: the hot path only binds the ids. Two transactions rebuilding one item
+# (PostgreSQL) take turns on the item's row, and the second reads the entries in a statement of
+# its own after the wait, so it sees the first's (one statement that both locked and read would
+# read the ledger as it was before the wait). NO KEY UPDATE: the ledger rows both inserted hold
+# KEY SHARE on the item, which FOR UPDATE would deadlock on. SQLite has one writer: no lock.
+_IDS: BindParameter[int] = bindparam("ids", expanding=True)
+_LOCK = select(Item.id).where(Item.id.in_(_IDS)).order_by(Item.id).with_for_update(key_share=True)
+_ENTRIES = (
+    select(*COLUMNS, Item.directive_id, Directive.timezone)
+    .join(Item, Item.id == L.item_id)
+    .join(Directive, Directive.id == Item.directive_id)
+    .where(L.item_id.in_(_IDS), L.kind.in_(STANDING))
+    .order_by(L.item_id, L.at, L.id)
+)
+_DELETE = delete(S).where(S.item_id.in_(_IDS))
+_INSERT = insert(S)
+
+
 def refresh(s: Session, item_ids: Sequence[int]) -> None:
     """Rebuild the segments of these items from their ledgers (in the caller's transaction)."""
     if not item_ids:
         return
-    conn = s.connection()
-    owners = {
-        r.id: (r.directive_id, ZoneInfo(r.timezone))
-        for r in conn.execute(
-            select(Item.id, Item.directive_id, Directive.timezone)
-            .join(Directive, Directive.id == Item.directive_id)
-            .where(Item.id.in_(item_ids))
-            .order_by(Item.id)
-            # Two transactions rebuilding one item (PostgreSQL) take turns: the second then
-            # reads the first's entries and replaces its rows. NO KEY UPDATE: the ledger rows
-            # both inserted hold KEY SHARE on the item, which FOR UPDATE would deadlock on.
-            .with_for_update(of=Item, key_share=True)
-        )
-    }
-    by_item: dict[int, list[Any]] = {i: [] for i in owners}
-    for r in conn.execute(
-        entries(select(Item.id).where(Item.id.in_(owners)), FOREVER, reports=False)
-    ):
-        by_item[r.item_id].append(r)
-    conn.execute(delete(S).where(S.item_id.in_(owners)))
-    out = [
-        row
-        for item_id, rows in by_item.items()
-        for row in _rows(item_id, owners[item_id][0], segments(rows, owners[item_id][1]))
-    ]
+    conn, ids = s.connection(), {"ids": list(item_ids)}
+    if conn.dialect.name != "sqlite":
+        conn.execute(_LOCK, ids)
+    by_item: dict[int, list[Any]] = {}
+    for r in conn.execute(_ENTRIES, ids):
+        by_item.setdefault(r.item_id, []).append(r)
+    conn.execute(_DELETE, ids)
+    out: list[dict[str, Any]] = []
+    for item_id, rows in by_item.items():
+        directive_id, tz = rows[0].directive_id, ZoneInfo(rows[0].timezone)
+        out += _rows(item_id, directive_id, segments(rows, tz))
     if out:
-        conn.execute(insert(S), out)
+        conn.execute(_INSERT, out)
 
 
 def rebuild(s: Session, batch: int = 500) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+import time
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
@@ -219,23 +220,28 @@ def test_the_summary_counts_what_folding_every_item_gives(
 
 def test_two_transactions_rebuilding_one_item_both_land(many: tuple[SessionFactory, str]) -> None:
     """Two writers append to one item's ledger at once (PostgreSQL runs them concurrently): the
-    second waits for the first and its rebuild includes both entries; neither fails."""
+    second's rebuild waits for the first to commit and includes the first's entry (the first
+    recall, day 200, not its own of day 201); neither fails."""
     sessions, code = many
     with sessions() as s:
         if s.get_bind().dialect.name == "sqlite":
             pytest.skip("SQLite has one writer at a time: nothing runs concurrently")
         ids = s.scalars(select(Item.id).join(Directive).where(Directive.code == code))
         item_id = next(i for i in ids if i % 50 != 1)  # one the benchmark's shape never recalls
-    gate, errors = threading.Barrier(2), []
+    first_wrote, errors = threading.Event(), []
 
     def write(n: int) -> None:
         try:
+            if n == 1:
+                assert first_wrote.wait(timeout=10)
             with sessions.begin() as s:
                 it = s.get(Item, item_id)
                 assert it is not None
-                gate.wait(timeout=10)
                 at = T0 + (200 + n) * DAY
                 ledger.append(s, [ledger.entry(it, f"x:{n}", K.RECALLED, at)])
+                if n == 0:  # the second now appends and waits to rebuild until this commits
+                    first_wrote.set()
+                    time.sleep(0.5)
         except Exception as exc:  # pragma: no cover - the failure this test is for
             errors.append(exc)
 
