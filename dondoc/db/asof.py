@@ -119,7 +119,7 @@ class ItemAt:
 
     def apply(self, r: Any) -> None:
         """One ledger entry (rows come in (at, id) order)."""
-        kind, data = LedgerKind(r.kind), r.data or {}
+        kind, data = r.kind, r.data or {}  # a str: LedgerKind is a StrEnum, equal to it
         unit = self.units.get(r.unit_code or "")
         if kind == LedgerKind.ASSIGNED:
             self.assigned_at = self.assigned_at or r.at
