@@ -42,7 +42,8 @@ def insert_new(
     returned = table.c if whole else [table.c.id]
     keys = rows[0].keys()
     if any(r.keys() != keys for r in rows):
-        # Rows naming different columns: one multi-row VALUES, each row as it is spelled.
+        # Rows naming different columns: the multi-row VALUES of old, whatever SQLAlchemy makes
+        # of them (parameters would be bound by the first row's columns alone).
         stmt = module.insert(table).values(rows).on_conflict_do_nothing().returning(*returned)
         return list(session.execute(stmt).all())
     key = (dialect, table.name, whole)
