@@ -163,7 +163,8 @@ def timed(fn: Any, runs: int) -> list[float]:
 def plans(engine: Engine, at: datetime) -> dict[str, str]:
     """The plans of the summary's counting statement (every item, by unit) and of the as-of
     statement of one directive."""
-    one = select(Item.id).where(Item.directive_id == 2)
+    with engine.connect() as conn:
+        one = list(conn.scalars(select(Item.id).where(Item.directive_id == 2)))
     tz = ZoneInfo("Asia/Ho_Chi_Minh")
     out = {}
     for name, stmt in (

@@ -7,11 +7,23 @@ last report by T.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Select, and_, case, func, select, type_coerce, union_all
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    case,
+    func,
+    select,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from dondoc.db.models import LedgerEntry
@@ -173,12 +185,21 @@ def _apply_unit(unit: UnitAt, kind: LedgerKind, r: Any, data: dict[str, Any]) ->
         unit.refused_at = unit.refusal_reason = None
 
 
-def entries(item_ids: Select[Any], at: datetime, *, reports: bool = True) -> Select[Any]:
-    """The entries of the items `item_ids` selects, up to `at`, in the order they fold in.
+def among(item_ids: Sequence[int]) -> ColumnElement[bool]:
+    """`item_id IN (…)`, the ids written into the statement: PostgreSQL then reads each item's
+    entries from `ix_ledger_item_at` (with `IN (SELECT …)` it scanned the whole ledger), and
+    SQLite's limit on bound variables does not apply to a directive of 50,000 items."""
+    return L.item_id.in_(
+        bindparam("item_ids", list(item_ids), expanding=True, literal_execute=True)
+    )
+
+
+def entries(item_ids: Sequence[int], at: datetime, *, reports: bool = True) -> Select[Any]:
+    """The entries of the items `item_ids`, up to `at`, in the order they fold in.
 
     Of each unit's reports only those of its last instant by `at` come: the first report of a
     later instant sets progress and done whatever came before, so the fold is the same."""
-    mine = and_(L.item_id.in_(item_ids), L.at <= at)
+    mine = and_(among(item_ids), L.at <= at)
     standing = select(*COLUMNS).where(mine, L.kind.in_(STANDING))
     if not reports:
         return standing.order_by(L.item_id, L.at, L.id)
@@ -192,7 +213,7 @@ def entries(item_ids: Select[Any], at: datetime, *, reports: bool = True) -> Sel
     latest = (
         select(*COLUMNS)
         .join(last, and_(last.c.item_id == L.item_id, last.c.unit_code == L.unit_code))
-        .where(report, L.at == last.c.at)
+        .where(mine, report, L.at == last.c.at)
     )
     both = union_all(standing, latest).subquery()
     return select(both).order_by(both.c.item_id, both.c.at, both.c.id)
@@ -201,10 +222,13 @@ def entries(item_ids: Select[Any], at: datetime, *, reports: bool = True) -> Sel
 def fold(
     s: Session, item_ids: Select[Any], at: datetime, *, reports: bool = True
 ) -> dict[int, ItemAt]:
-    """Every selected item assigned by `at`, as it stood then."""
+    """Every item `item_ids` selects that was assigned by `at`, as it stood then."""
     out: dict[int, ItemAt] = {}
+    ids = list(s.scalars(item_ids))
+    if not ids:
+        return out
     # Core rows: no ORM loading for the thousands of entries of a large directive.
-    for r in s.connection().execute(entries(item_ids, at, reports=reports)):
+    for r in s.connection().execute(entries(ids, at, reports=reports)):
         state = out.get(r.item_id)
         if state is None:
             state = out[r.item_id] = ItemAt(r.item_id)

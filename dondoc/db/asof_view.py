@@ -51,14 +51,16 @@ def directive_at(sessions: SessionFactory, code: str, cutoff: Cutoff) -> Directi
             Item.deadline_seq,
         )
         items = s.connection().execute(
-            select(*cols).where(Item.id.in_(states)).order_by(Item.position)
+            select(*cols).where(Item.directive_id == d.id).order_by(Item.position)
         )
         names = {u.code: u.name for u in s.scalars(select(Unit).where(Unit.directive_id == d.id))}
-        logs = _by_item(s, Action, at, states)
-        reminders = _by_item(s, Reminder, at, states)
-        escalations = _by_item(s, Escalation, at, states)
+        logs = _by_item(s, Action, at, d.id, states)
+        reminders = _by_item(s, Reminder, at, d.id, states)
+        escalations = _by_item(s, Escalation, at, d.id, states)
         views = [
-            _item_view(i, states[i.id], at, tz, names, logs, reminders, escalations) for i in items
+            _item_view(i, states[i.id], at, tz, names, logs, reminders, escalations)
+            for i in items
+            if i.id in states  # assigned by the cut-off
         ]
         total = s.scalar(select(func.count()).select_from(Item).where(Item.directive_id == d.id))
         closed = bool(views) and len(views) == total and all(v.status.closed for v in views)
@@ -79,12 +81,19 @@ def directive_at(sessions: SessionFactory, code: str, cutoff: Cutoff) -> Directi
 
 
 def _by_item(
-    s: Session, model: Any, at: datetime, states: dict[int, ItemAt]
+    s: Session, model: Any, at: datetime, directive_id: int, states: dict[int, ItemAt]
 ) -> dict[int, list[Any]]:
+    """The directive's rows of `model` up to `at`, by item (selected by directive, not by a
+    list of a thousand ids, which PostgreSQL plans slowly)."""
     out: dict[int, list[Any]] = {}
-    stmt = select(model).where(model.item_id.in_(list(states)), model.at <= at)
+    stmt = (
+        select(model)
+        .join(Item, Item.id == model.item_id)
+        .where(Item.directive_id == directive_id, model.at <= at)
+    )
     for row in s.scalars(stmt.order_by(model.at, model.id)):
-        out.setdefault(row.item_id, []).append(row)
+        if row.item_id in states:
+            out.setdefault(row.item_id, []).append(row)
     return out
 
 
@@ -149,12 +158,14 @@ def directive_timeline(
         states = fold(s, select(Item.id).where(Item.directive_id == d.id), at, reports=False)
         items = s.execute(
             select(Item.id, Item.number, Item.title)
-            .where(Item.id.in_(states))
+            .where(Item.directive_id == d.id)
             .order_by(Item.position)
         )
         rows = []
         for i in items:
-            st = states[i.id]
+            st = states.get(i.id)
+            if st is None:  # not assigned by the cut-off
+                continue
             assert st.assigned_at is not None
             category = st.category(at)
             rows.append(
