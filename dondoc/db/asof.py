@@ -13,15 +13,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
     ColumnElement,
     Select,
     and_,
     bindparam,
-    case,
     func,
     select,
-    type_coerce,
     union_all,
 )
 from sqlalchemy.orm import Session
@@ -44,11 +41,11 @@ COLUMNS = (
     L.done,
     L.status,
     L.done_at,
-    # Only these kinds carry data the fold reads: the reports, the bulk, are not decoded.
-    type_coerce(
-        case((L.kind.in_([LedgerKind.ASSIGNED, LedgerKind.DEADLINE, LedgerKind.REFUSED]), L.data)),
-        JSON,
-    ).label("data"),
+    # The few fields of `data` the fold reads, extracted by the database: no JSON decoded here.
+    L.data["receipt"].as_boolean().label("receipt"),  # assigned
+    L.data["due_soon_at"].as_string().label("due_soon_at"),  # deadline
+    L.data["cause"].as_string().label("cause"),  # deadline
+    L.data["reason"].as_string().label("reason"),  # deadline, refused
 )
 # The summary needs no progress: it skips the bulk of the ledger.
 STANDING = [k.value for k in LedgerKind if k != LedgerKind.REPORT]
@@ -131,22 +128,20 @@ class ItemAt:
 
     def apply(self, r: Any) -> None:
         """One ledger entry (rows come in (at, id) order)."""
-        kind, data = r.kind, r.data or {}  # a str: LedgerKind is a StrEnum, equal to it
+        kind = r.kind  # a str: LedgerKind is a StrEnum, equal to it
         unit = self.units.get(r.unit_code or "")
         if kind == LedgerKind.ASSIGNED:
             self.assigned_at = self.assigned_at or r.at
-            self.receipt_tracked = self.receipt_tracked or bool(data.get("receipt"))
+            self.receipt_tracked = self.receipt_tracked or bool(r.receipt)
             if unit is None:
                 self.units[r.unit_code] = UnitAt(r.unit_code, r.role)
             else:
                 unit.role, unit.active = r.role, True
         elif kind == LedgerKind.DEADLINE:
             if not self.deadlines or r.seq >= self.seq:
-                soon = data.get("due_soon_at")
+                soon = r.due_soon_at
                 self.due_soon_at = datetime.fromisoformat(soon) if soon else None
-                self.deadlines.append(
-                    Deadline(r.seq, r.due, r.at, data.get("cause", ""), data.get("reason"))
-                )
+                self.deadlines.append(Deadline(r.seq, r.due, r.at, r.cause or "", r.reason))
         elif kind == LedgerKind.SUBMITTED:
             self.submitted_at, self.accepted_at = r.at, None
         elif kind == LedgerKind.ACCEPTED:
@@ -163,10 +158,10 @@ class ItemAt:
         elif kind == LedgerKind.RECALLED:
             self.recalled_at = self.recalled_at or r.at
         elif unit is not None:
-            _apply_unit(unit, kind, r, data)
+            _apply_unit(unit, kind, r)
 
 
-def _apply_unit(unit: UnitAt, kind: LedgerKind, r: Any, data: dict[str, Any]) -> None:
+def _apply_unit(unit: UnitAt, kind: str, r: Any) -> None:
     if kind == LedgerKind.UNASSIGNED:
         unit.active = False
     elif kind == LedgerKind.REPORT:
@@ -180,7 +175,7 @@ def _apply_unit(unit: UnitAt, kind: LedgerKind, r: Any, data: dict[str, Any]) ->
     elif kind == LedgerKind.REOPENED:
         unit.done = False
     elif kind == LedgerKind.REFUSED:
-        unit.refused_at, unit.refusal_reason = r.at, data.get("reason")
+        unit.refused_at, unit.refusal_reason = r.at, r.reason
     elif kind == LedgerKind.REFUSAL_DECIDED:
         unit.refused_at = unit.refusal_reason = None
 

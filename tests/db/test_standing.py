@@ -37,10 +37,9 @@ UNITS = ["KV", "MT", "DTN"]
 
 
 def _row(n: int, kind: K, at: datetime, **f: Any) -> SimpleNamespace:
-    base = dict.fromkeys(("unit_code", "role", "seq", "due", "progress", "done", "status"))
-    return SimpleNamespace(
-        **{**base, "done_at": None, "data": {}, "id": n, "item_id": 1, "kind": kind, "at": at, **f}
-    )
+    fields = ("unit_code", "role", "seq", "due", "progress", "done", "status", "done_at")
+    base = dict.fromkeys((*fields, "receipt", "due_soon_at", "cause", "reason"))
+    return SimpleNamespace(**{**base, "id": n, "item_id": 1, "kind": kind, "at": at, **f})
 
 
 @st.composite
@@ -49,7 +48,7 @@ def ledgers(draw: st.DrawFn) -> list[SimpleNamespace]:
     receipts, refusals and their decisions, reviews, completions, recalls, several at one
     instant."""
     rows = [
-        _row(0, K.ASSIGNED, T0, unit_code="KV", role="lead", data={"receipt": draw(st.booleans())}),
+        _row(0, K.ASSIGNED, T0, unit_code="KV", role="lead", receipt=draw(st.booleans())),
         _row(1, K.DEADLINE, T0, seq=0, due=T0 + draw(st.integers(1, 30)) * DAY),
     ]
     at, seq = T0, 0
