@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
+from collections.abc import Awaitable
 from datetime import datetime, timedelta
 
 from temporalio import workflow
@@ -19,7 +19,6 @@ with workflow.unsafe.imports_passed_through():
         ReportResult,
     )
     from dondoc.schemas.records import (
-        ItemRef,
         RecordAssignmentInput,
         RecordEscalationInput,
         RecordItemStatusInput,
@@ -29,6 +28,7 @@ with workflow.unsafe.imports_passed_through():
     from dondoc.workflows import item_clock as clock
     from dondoc.workflows import item_rules as rules
     from dondoc.workflows import item_steps as steps
+    from dondoc.workflows.alarm import Alarm
     from dondoc.workflows.item_effects import reject as _reject
     from dondoc.workflows.item_lifecycle import LifecycleUpdates
     from dondoc.workflows.item_state import OPEN_PHASES, Book, TimerKind
@@ -59,13 +59,11 @@ class TaskItemWorkflow(LifecycleUpdates):
         self.b = Book.resume(inp.carried) if inp.carried else Book.start(inp.spec)
         # Started by its directive, which records the assignment for a page of items at once.
         self.b.assigned = self.b.assigned or inp.assigned
-        self._ref = ItemRef(directive_code=inp.spec.directive_code, number=inp.spec.number)
         self._told = self.b.status
         self._wake = False
         self._boundary = False
         self._close_recorded = False
-        self._timer: asyncio.Future[None] | None = None
-        self._timer_at: datetime | None = None
+        self._alarm: Alarm | None = None
 
     @workflow.run
     async def run(self, inp: ItemInput) -> ItemResult:
@@ -94,19 +92,24 @@ class TaskItemWorkflow(LifecycleUpdates):
         await workflow.wait_condition(workflow.all_handlers_finished)
         return ItemResult(number=b.spec.number, status=b.status, completed_at=b.completed_at)
 
-    async def _sleep_until(self, at: datetime) -> None:
+    def _sleep_until(self, at: datetime) -> Awaitable[None]:
         """Wait for the next due instant, a closing report or a re-armed deadline.
 
         The timer is left running when the item closes: the run ends and takes it along,
-        without a TimerCanceled event; a moved deadline replaces it.
+        without a TimerCanceled event; a moved deadline replaces it. Returns the wait itself,
+        not a coroutine around it: one frame less kept by every cached run.
         """
-        b, wait = self.b, max(at - self._now(), timedelta(seconds=1))
-        if self._timer is None or self._timer.done() or self._timer_at != at:
-            if self._timer is not None and not self._timer.done():
-                self._timer.cancel()
-            self._timer, self._timer_at = asyncio.ensure_future(workflow.sleep(wait)), at
-        timer = self._timer
-        await workflow.wait_condition(lambda: b.closed or self._wake or timer.done())
+        wait = max(at - self._now(), timedelta(seconds=1))
+        alarm = self._alarm
+        if alarm is None or alarm.fired or alarm.at != at:
+            if alarm is not None and not alarm.fired:
+                alarm.cancel()
+            self._alarm = Alarm(at, wait)
+        return workflow.wait_condition(self._woken)
+
+    def _woken(self) -> bool:
+        alarm = self._alarm
+        return self.b.closed or self._wake or (alarm is not None and alarm.fired)
 
     @workflow.query(name="state")
     def state(self) -> ItemState:

@@ -3,7 +3,6 @@ its directive. A base of `TaskItemWorkflow`; sandbox-clean like every workflow m
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
 
 from temporalio import workflow
@@ -16,6 +15,7 @@ with workflow.unsafe.imports_passed_through():
     from dondoc.schemas.records import ItemRef, SendRemindersInput, TellDirectiveInput
     from dondoc.workflows import calls
     from dondoc.workflows import item_steps as steps
+    from dondoc.workflows.alarm import Alarm
     from dondoc.workflows.item_state import Book
 
 # Since this patch: an extension request, a refusal or an explanation from a unit that had not
@@ -33,13 +33,17 @@ class ItemEffects:
     """The state every item run keeps, and the steps it carries out."""
 
     b: Book
-    _ref: ItemRef
     _told: ItemStatus
     _wake: bool
     _boundary: bool
     _close_recorded: bool
-    _timer: asyncio.Future[None] | None
-    _timer_at: datetime | None
+    _alarm: Alarm | None
+
+    @property
+    def _ref(self) -> ItemRef:
+        """The item, as every record names it: made for each call, not kept with the run."""
+        spec = self.b.spec
+        return ItemRef(directive_code=spec.directive_code, number=spec.number)
 
     # What changed in this workflow's history since the first items ran (TaskItemWorkflowV1
     # answers each behind `workflow.patched`): a closing report records the completion and
