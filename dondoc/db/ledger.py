@@ -51,7 +51,7 @@ def append(s: Session, rows: list[dict[str, Any]]) -> None:
     # One column set for the whole multi-row INSERT.
     cols = {k for r in rows for k in r}
     if insert_ignore(s, LedgerEntry, [{c: r.get(c) for c in cols} for r in rows]):
-        standing.refresh(s, sorted({r["item_id"] for r in rows if r["kind"] in standing.MOVES}))
+        standing.refresh(s, standing.affected(s, rows))
 
 
 def deadline(

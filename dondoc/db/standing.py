@@ -131,6 +131,28 @@ _DELETE = delete(S).where(S.item_id.in_(_IDS))
 _INSERT = insert(S)
 
 
+_AWAITING_RECEIPT = (
+    select(S.item_id).where(S.item_id.in_(_IDS), S.before == Category.NOT_RECEIVED.value).distinct()
+)
+
+
+def affected(s: Session, rows: Iterable[dict[str, Any]]) -> list[int]:
+    """The items whose standing these new ledger rows may move. A report's progress moves none;
+    a receipt only that of an item shown as not yet received at some time (the rest of a
+    unit's first reports cost one indexed read, not a rebuild)."""
+    moved, received = set(), set()
+    for r in rows:
+        if r["kind"] == LedgerKind.RECEIVED.value:
+            received.add(r["item_id"])
+        elif r["kind"] in MOVES:
+            moved.add(r["item_id"])
+    received -= moved
+    if received:
+        found = s.connection().execute(_AWAITING_RECEIPT, {"ids": sorted(received)})
+        moved.update(found.scalars())
+    return sorted(moved)
+
+
 def refresh(s: Session, item_ids: Sequence[int]) -> None:
     """Rebuild the segments of these items from their ledgers (in the caller's transaction)."""
     if not item_ids:

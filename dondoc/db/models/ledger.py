@@ -64,6 +64,7 @@ class StandingSegment(Base):
     __tablename__ = "standing"
     __table_args__ = (
         Index("ix_standing_directive", "directive_id", "until"),
+        Index("ix_standing_item", "item_id"),  # one item's rebuild
         {"sqlite_with_rowid": False},
     )
 

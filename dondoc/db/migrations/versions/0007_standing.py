@@ -47,11 +47,13 @@ def upgrade() -> None:
         sqlite_with_rowid=False,
     )
     op.create_index("ix_standing_directive", "standing", ["directive_id", "until"])
+    op.create_index("ix_standing_item", "standing", ["item_id"])
     with Session(bind=op.get_bind()) as s:
         rebuild(s)
         s.flush()
 
 
 def downgrade() -> None:
+    op.drop_index("ix_standing_item", table_name="standing")
     op.drop_index("ix_standing_directive", table_name="standing")
     op.drop_table("standing")
