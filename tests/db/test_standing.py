@@ -257,3 +257,52 @@ def test_two_transactions_rebuilding_one_item_both_land(many: tuple[SessionFacto
     assert recalled
     assert min(sp.since for sp in recalled) == T0 + 200 * DAY
     assert date.fromordinal(recalled[0].closed_day or 0) == (T0 + 200 * DAY).astimezone(TZ).date()
+
+
+def test_a_receipt_moves_the_standing_only_of_an_item_awaiting_it(
+    many: tuple[SessionFactory, str],
+) -> None:
+    """A lead added with receipt tracked makes the item 'not received' until its receipt; the
+    receipt (a unit's first word) then rebuilds it. A receipt on an item that tracks none moves
+    nothing and rebuilds nothing."""
+    sessions, code = many
+
+    def before_at(item_id: int, at: datetime) -> str:
+        with sessions() as s:
+            seg = StandingSegment
+            return s.scalars(
+                select(seg.before).where(seg.item_id == item_id, standing.in_force(at))
+            ).one()
+
+    with sessions.begin() as s:
+        first, other = s.scalars(
+            select(Item).join(Directive).where(Directive.code == code).order_by(Item.id).limit(2)
+        ).all()
+        ids = (first.id, other.id)
+        ledger.append(
+            s,
+            [
+                ledger.entry(
+                    first,
+                    "x:assign",
+                    K.ASSIGNED,
+                    T0 + HOUR,
+                    unit_code="NEW",
+                    role="lead",
+                    data={"receipt": True},
+                )
+            ],
+        )
+    assert before_at(ids[0], T0 + 2 * DAY) == Category.NOT_RECEIVED.value
+    with sessions.begin() as s:
+        first, other = s.get(Item, ids[0]), s.get(Item, ids[1])
+        assert first is not None
+        assert other is not None
+        rows = [
+            ledger.entry(first, "x:received", K.RECEIVED, T0 + 3 * DAY, unit_code="NEW"),
+            ledger.entry(other, "x:received", K.RECEIVED, T0 + 3 * DAY, unit_code="UBND"),
+        ]
+        assert standing.affected(s, rows) == [ids[0]]
+        ledger.append(s, rows)
+    assert before_at(ids[0], T0 + 2 * DAY) == Category.NOT_RECEIVED.value
+    assert before_at(ids[0], T0 + 4 * DAY) == Category.IN_PROGRESS_ON_TIME.value
