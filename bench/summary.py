@@ -164,7 +164,8 @@ def plans(engine: Engine, at: datetime) -> dict[str, str]:
     """The plans of the summary's counting statement (every item, by unit) and of the as-of
     statement of one directive."""
     with engine.connect() as conn:
-        one = list(conn.scalars(select(Item.id).where(Item.directive_id == 2)))
+        ids = select(Item.id).where(Item.directive_id == 2)
+        one = list(conn.scalars(ids))
     tz = ZoneInfo("Asia/Ho_Chi_Minh")
     out = {}
     for name, stmt in (

@@ -13,13 +13,15 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Select,
     and_,
     bindparam,
+    case,
     func,
+    or_,
     select,
-    union_all,
 )
 from sqlalchemy.orm import Session
 
@@ -48,7 +50,7 @@ COLUMNS = (
     L.data["reason"].as_string().label("reason"),  # deadline, refused
 )
 # The summary needs no progress: it skips the bulk of the ledger.
-STANDING = [k.value for k in LedgerKind if k != LedgerKind.REPORT]
+STANDING = L.kind != LedgerKind.REPORT.value
 
 
 @dataclass
@@ -184,34 +186,29 @@ def among(item_ids: Sequence[int]) -> ColumnElement[bool]:
     """`item_id IN (…)`, the ids written into the statement: PostgreSQL then reads each item's
     entries from `ix_ledger_item_at` (with `IN (SELECT …)` it scanned the whole ledger), and
     SQLite's limit on bound variables does not apply to a directive of 50,000 items."""
-    return L.item_id.in_(
-        bindparam("item_ids", list(item_ids), expanding=True, literal_execute=True)
+    listed: BindParameter[int] = bindparam(
+        "item_ids", list(item_ids), expanding=True, literal_execute=True
     )
+    return L.item_id.in_(listed)
 
 
 def entries(item_ids: Sequence[int], at: datetime, *, reports: bool = True) -> Select[Any]:
     """The entries of the items `item_ids`, up to `at`, in the order they fold in.
 
     Of each unit's reports only those of its last instant by `at` come: the first report of a
-    later instant sets progress and done whatever came before, so the fold is the same."""
+    later instant sets progress and done whatever came before, so the fold is the same. One
+    range of `ix_ledger_item_at` per item: no condition here on `kind` an index could take
+    (`kind IN (…)` or `kind = 'report'` made SQLite range over every item's entries of that
+    kind in `ix_ledger_kind_at`)."""
     mine = and_(among(item_ids), L.at <= at)
-    standing = select(*COLUMNS).where(mine, L.kind.in_(STANDING))
     if not reports:
-        return standing.order_by(L.item_id, L.at, L.id)
-    report = L.kind == LedgerKind.REPORT.value
-    last = (
-        select(L.item_id, L.unit_code, func.max(L.at).label("at"))
-        .where(mine, report)
-        .group_by(L.item_id, L.unit_code)
-        .subquery()
-    )
-    latest = (
-        select(*COLUMNS)
-        .join(last, and_(last.c.item_id == L.item_id, last.c.unit_code == L.unit_code))
-        .where(mine, report, L.at == last.c.at)
-    )
-    both = union_all(standing, latest).subquery()
-    return select(both).order_by(both.c.item_id, both.c.at, both.c.id)
+        return select(*COLUMNS).where(mine, STANDING).order_by(L.item_id, L.at, L.id)
+    last = func.max(case((L.kind == LedgerKind.REPORT.value, L.at)))
+    window = last.over(partition_by=(L.item_id, L.unit_code)).label("last_report")
+    rows = select(*COLUMNS, window).where(mine).subquery()
+    kept = or_(rows.c.kind != LedgerKind.REPORT.value, rows.c.at == rows.c.last_report)
+    columns = [rows.c[c.key] for c in rows.c if c.key != "last_report"]
+    return select(*columns).where(kept).order_by(rows.c.item_id, rows.c.at, rows.c.id)
 
 
 def fold(

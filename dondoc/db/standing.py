@@ -124,7 +124,7 @@ _ENTRIES = (
     select(*COLUMNS, Item.directive_id, Directive.timezone)
     .join(Item, Item.id == L.item_id)
     .join(Directive, Directive.id == Item.directive_id)
-    .where(L.item_id.in_(_IDS), L.kind.in_(STANDING))
+    .where(L.item_id.in_(_IDS), STANDING)
     .order_by(L.item_id, L.at, L.id)
 )
 _DELETE = delete(S).where(S.item_id.in_(_IDS))
