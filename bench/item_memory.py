@@ -1,9 +1,10 @@
 """Memory per cached open item, cheaply: `python -m bench.item_memory` (issue 13, figure 5's parts).
 
-Not the benchmark (bench.memory runs the worker in its own process, after a directive's start):
-here one in-process worker on an in-memory dev server holds N open `TaskItem` runs (started as
-`start_items` starts them: `assigned`, the directive's search attribute) and then N `BareTimer`
-runs. For each it reports
+Not the benchmark (bench.memory starts a directive, a database and a worker process): here each
+pass is a fresh process of its own (`--child`) whose worker, on one in-memory dev server, holds
+N open `TaskItem` runs (started as `start_items` starts them: `assigned`, the directive's search
+attribute), or N `BareTimer` runs (`--kind shaped`: bench.shaped, a bare timer started as an
+item is). The kinds take turns, `--rss-rounds` times. For each pass it reports
 - `rss_kib`: worker-process RSS growth per run (gc and malloc_trim before each reading; the
   Rust core's share is what tracemalloc does not see);
 - `traced_kib`: Python heap kept per run (tracemalloc), and the top files and lines it came from;
@@ -34,7 +35,7 @@ from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
-from bench import bare, heap_graph, plans
+from bench import bare, heap_graph, plans, shaped
 from bench.harness import bounded
 from bench.worker_proc import bare_worker
 from dondoc.client import data_converter
@@ -114,6 +115,7 @@ def _running(worker: Worker) -> dict[str, Any]:
 
 async def _open(client: Client, queue: str, kind: str, n: int, worker: Worker) -> list[str]:
     tag, expected = uuid.uuid4().hex[:6], len(_running(worker)) + n
+    conv = data_converter.payload_converter
     at = datetime.now(UTC) + timedelta(days=30)
 
     def start(i: int, spec: ItemSpec) -> Callable[[], Awaitable[None]]:
@@ -121,6 +123,18 @@ async def _open(client: Client, queue: str, kind: str, n: int, worker: Worker) -
             if kind == "bare":
                 await client.start_workflow(
                     bare.BareTimer.run, at, id=f"mem-{tag}-{i}", task_queue=queue
+                )
+                return
+            if kind == "shaped":
+                carried = "x" * len(conv.to_payloads([ItemInput(spec=spec, assigned=True)])[0].data)
+                await client.start_workflow(
+                    shaped.ShapedTimer.run,
+                    args=[at, carried],
+                    id=item_workflow_id(spec.directive_code, f"{tag}-{spec.number}"),
+                    task_queue=queue,
+                    search_attributes=TypedSearchAttributes(
+                        [SearchAttributePair(DIRECTIVE_KEY, spec.directive_code)]
+                    ),
                 )
                 return
             await client.start_workflow(
@@ -150,7 +164,7 @@ async def _open(client: Client, queue: str, kind: str, n: int, worker: Worker) -
 
 
 def _worker(client: Client, queue: str, kind: str, cache: int, sandboxed: bool) -> Worker:
-    if kind == "bare":
+    if kind in ("bare", "shaped"):
         built = bare_worker(client, f"{queue}-template", Settings())
     else:
         sessions = session_factory(make_engine("sqlite://"))  # no activity runs at start
@@ -158,6 +172,8 @@ def _worker(client: Client, queue: str, kind: str, cache: int, sandboxed: bool) 
     config = built.config()
     config["task_queue"] = queue
     config["max_cached_workflows"] = cache
+    if kind == "shaped":
+        config["workflows"] = [shaped.ShapedTimer]
     if not sandboxed:
         config["workflow_runner"] = UnsandboxedWorkflowRunner()
     return Worker(**config)
@@ -274,7 +290,7 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--rss-items", type=int, default=1000, help="runs per RSS pass")
     parser.add_argument("--rss-rounds", type=int, default=1, help="RSS passes of each kind")
     parser.add_argument("--warm", type=int, default=300, help="runs before the first reading")
-    parser.add_argument("--kind", action="append", choices=["dondoc", "bare"])
+    parser.add_argument("--kind", action="append", choices=["dondoc", "bare", "shaped"])
     parser.add_argument("--unsandboxed", action="store_true")
     parser.add_argument("--objects-only", action="store_true")
     parser.add_argument("--no-trace", dest="trace", action="store_false", help="RSS passes only")
