@@ -23,7 +23,7 @@ from sqlalchemy import Engine, create_engine, func, insert, select, text, true
 
 from bench.harness import percentile
 from dondoc.db.asof import entries
-from dondoc.db.asof_view import directive_at
+from dondoc.db.asof_view import directive_at, page_queries
 from dondoc.db.migrate import upgrade
 from dondoc.db.models import Assignment, Directive, Item, LedgerEntry, Unit
 from dondoc.db.session import make_engine, session_factory
@@ -170,7 +170,9 @@ def plans(engine: Engine, at: datetime) -> dict[str, str]:
     out = {}
     for name, stmt in (
         ("summary", tally([S.units], at, tz, None, true())),
-        ("as_of", entries(one, at)),
+        ("status_as_of_counts", page_queries(2, at)[0]),
+        ("status_as_of_page", page_queries(2, at)[1].limit(50)),
+        ("status_as_of_entries_all", entries(one, at)),
     ):
         compiled = stmt.compile(engine, compile_kwargs={"literal_binds": True})
         prefix = "EXPLAIN QUERY PLAN " if engine.dialect.name == "sqlite" else "EXPLAIN ANALYZE "
@@ -224,7 +226,12 @@ def run(backend: str, items: int, export_items: int, runs: int) -> dict[str, Any
         cut = Cutoff.parse("2024-06-30")
         now = datetime.now(UTC)
         summary_ms = timed(lambda: summarize(sessions, now=now, cutoff=cut), runs)
-        as_of_ms = timed(lambda: directive_at(sessions, "2-KH/ĐU", cut), runs)
+        # `dondoc status CODE --as-of T` as the command runs it: the counts over every item and
+        # the first page of 50, of the largest directive and of a 1,000-item one; then every
+        # item of the 1,000 (`--limit 0`, what the export reads).
+        as_of_ms = timed(lambda: directive_at(sessions, "1-KH/ĐU", cut, limit=50), runs)
+        as_of_1000_ms = timed(lambda: directive_at(sessions, "2-KH/ĐU", cut, limit=50), runs)
+        as_of_all_ms = timed(lambda: directive_at(sessions, "2-KH/ĐU", cut), runs)
         with tempfile.TemporaryDirectory() as tmp:
             export_ms = timed(
                 lambda: write_xlsx(build_report(sessions, "1-KH/ĐU", cut), Path(tmp) / "x.xlsx"), 1
@@ -238,7 +245,10 @@ def run(backend: str, items: int, export_items: int, runs: int) -> dict[str, Any
             "runs": runs,
             "summary_p50_ms": round(percentile(summary_ms, 50), 1),
             "summary_p95_ms": round(percentile(summary_ms, 95), 1),
-            "as_of_1000_items_p95_ms": round(percentile(as_of_ms, 95), 1),
+            f"status_as_of_{export_items}_items_p95_ms": round(percentile(as_of_ms, 95), 1),
+            "status_as_of_1000_items_p95_ms": round(percentile(as_of_1000_ms, 95), 1),
+            "status_as_of_1000_items_all_p50_ms": round(percentile(as_of_all_ms, 50), 1),
+            "status_as_of_1000_items_all_p95_ms": round(percentile(as_of_all_ms, 95), 1),
             f"export_xlsx_{export_items}_items_s": round(export_ms[0] / 1000, 2),
             "plans": plans(engine, cut.resolve("Asia/Ho_Chi_Minh")),
         }

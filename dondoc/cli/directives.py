@@ -123,7 +123,7 @@ def status(
     if as_of is not None:
         from dondoc.cli.summary import status_as_of
 
-        view = status_as_of(code, as_of)
+        view = status_as_of(code, as_of, limit or None, page)
     else:
         view = status_view(
             open_database(settings().database_url), code, limit=limit or None, page=page

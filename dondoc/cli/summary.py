@@ -48,14 +48,15 @@ def period(text: str | None, start: str | None, end: str | None) -> Period | Non
     return found
 
 
-def status_as_of(code: str, as_of: str) -> DirectiveView:
-    """`dondoc status CODE --as-of T`: the status view as it stood at T."""
+def status_as_of(code: str, as_of: str, limit: int | None, page: int) -> DirectiveView:
+    """`dondoc status CODE --as-of T`: the status view as it stood at T, paged as without."""
     from dondoc.db.asof_view import directive_at
     from dondoc.db.session import open_database
 
     found = cutoff(as_of)
     assert found is not None
-    return directive_at(open_database(settings().database_url), code, found)
+    sessions = open_database(settings().database_url)
+    return directive_at(sessions, code, found, limit=limit, page=page)
 
 
 @app.command()

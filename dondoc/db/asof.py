@@ -212,11 +212,11 @@ def entries(item_ids: Sequence[int], at: datetime, *, reports: bool = True) -> S
 
 
 def fold(
-    s: Session, item_ids: Select[Any], at: datetime, *, reports: bool = True
+    s: Session, item_ids: Select[Any] | Sequence[int], at: datetime, *, reports: bool = True
 ) -> dict[int, ItemAt]:
-    """Every item `item_ids` selects that was assigned by `at`, as it stood then."""
+    """Every item `item_ids` selects (or lists) that was assigned by `at`, as it stood then."""
     out: dict[int, ItemAt] = {}
-    ids = list(s.scalars(item_ids))
+    ids = list(s.scalars(item_ids)) if isinstance(item_ids, Select) else list(item_ids)
     if not ids:
         return out
     # Core rows: no ORM loading for the thousands of entries of a large directive.

@@ -6,16 +6,17 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from dondoc.db.asof import ItemAt, fold
 from dondoc.db.models import Action, Directive, Escalation, Item, Reminder, Unit
 from dondoc.db.queries import action_log
 from dondoc.db.session import SessionFactory
+from dondoc.db.standing import S, in_force, status_at
 from dondoc.errors import UnknownDirective
 from dondoc.schemas.messages import DirectiveStatus, ItemStatus, Role
-from dondoc.schemas.summary import Cutoff, GanttRow
+from dondoc.schemas.summary import Category, Cutoff, GanttRow
 from dondoc.schemas.views import (
     DirectiveHeader,
     DirectiveView,
@@ -33,51 +34,97 @@ def find_directive(s: Session, code: str) -> Directive:
     return d
 
 
-def directive_at(sessions: SessionFactory, code: str, cutoff: Cutoff) -> DirectiveView:
+def directive_at(
+    sessions: SessionFactory,
+    code: str,
+    cutoff: Cutoff,
+    *,
+    limit: int | None = None,
+    page: int = 1,
+) -> DirectiveView:
     """The directive's items assigned by the cut-off, each as it stood then; the directive is
-    completed at T if every item was closed by T."""
+    completed at T if every item was closed by T. With `limit`, as `dondoc status` pages: the
+    counts per status over every item and the order (open ones by the deadline in force, then
+    the closed) come from the standing segments in force at T, and only the page is folded
+    from the ledger. Without it, every item in the directive's order."""
     with sessions() as s:
         d = find_directive(s, code)
         at = cutoff.resolve(d.timezone)
-        tz = ZoneInfo(d.timezone)
-        ids = select(Item.id).where(Item.directive_id == d.id)
-        states = fold(s, ids, at)
-        cols = (
-            Item.id,
-            Item.number,
-            Item.title,
-            Item.workflow_id,
-            Item.support_due,
-            Item.deadline_seq,
-        )
-        items = s.connection().execute(
-            select(*cols).where(Item.directive_id == d.id).order_by(Item.position)
-        )
-        names = {u.code: u.name for u in s.scalars(select(Unit).where(Unit.directive_id == d.id))}
-        logs = _by_item(s, Action, at, d.id, states)
-        reminders = _by_item(s, Reminder, at, d.id, states)
-        escalations = _by_item(s, Escalation, at, d.id, states)
-        views = [
-            _item_view(i, states[i.id], at, tz, names, logs, reminders, escalations)
-            for i in items
-            if i.id in states  # assigned by the cut-off
-        ]
+        counts: dict[ItemStatus, int] = {}
+        if limit is None:
+            every = select(Item.id).where(Item.directive_id == d.id)
+            order = list(s.scalars(every.order_by(Item.position, Item.id)))
+            states = fold(s, every, at)
+        else:
+            counts, order = _page(s, d.id, at, limit, (page - 1) * limit)
+            states = fold(s, order, at)
+        views = _views(s, d, at, states, order)
+        if limit is None:
+            for v in views:
+                counts[v.status] = counts.get(v.status, 0) + 1
         total = s.scalar(select(func.count()).select_from(Item).where(Item.directive_id == d.id))
-        closed = bool(views) and len(views) == total and all(v.status.closed for v in views)
+        closed = sum(n for status, n in counts.items() if status.closed)
         header = DirectiveHeader(
             code=d.code,
             title=d.title,
             workflow_id=d.workflow_id,
-            status=DirectiveStatus.COMPLETED if closed else DirectiveStatus.IN_PROGRESS,
+            status=DirectiveStatus.COMPLETED
+            if total and closed == total
+            else DirectiveStatus.IN_PROGRESS,
             committee=d.committee,
             timezone=d.timezone,
         )
-        counts: dict[ItemStatus, int] = {}
-        for v in views:
-            counts[v.status] = counts.get(v.status, 0) + 1
         return DirectiveView(
-            directive=header, items=views, total_items=len(views), status_counts=counts
+            directive=header,
+            items=views,
+            total_items=sum(counts.values()),
+            status_counts=dict(sorted(counts.items())) if limit is not None else counts,
+            page=page,
+            limit=limit,
         )
+
+
+_CLOSED = [Category.COMPLETED_ON_TIME.value, Category.COMPLETED_LATE.value, Category.RECALLED.value]
+
+
+def page_queries(directive_id: int, at: datetime) -> tuple[Select[str, int], Select[int]]:
+    """The counts per status at `at` over the directive's items, and its items most urgent
+    first (open ones by the deadline in force, then the closed, as `dondoc status` orders)."""
+    mine = and_(S.directive_id == directive_id, in_force(at))
+    status = status_at(at)
+    tally = select(status.label("status"), func.count().label("n")).where(mine).group_by(status)
+    urgent = (case((S.before.in_(_CLOSED), 1), else_=0), S.due, S.item_id)
+    return tally, select(S.item_id).where(mine).order_by(*urgent)
+
+
+def _page(
+    s: Session, directive_id: int, at: datetime, limit: int, offset: int
+) -> tuple[dict[ItemStatus, int], list[int]]:
+    tally, urgent = page_queries(directive_id, at)
+    counts = {ItemStatus(r.status): r.n for r in s.execute(tally)}
+    return counts, list(s.scalars(urgent.offset(offset).limit(limit)))
+
+
+def _views(
+    s: Session, d: Directive, at: datetime, states: dict[int, ItemAt], order: list[int]
+) -> list[ItemView]:
+    """The folded items as the status view shows them, in `order` (those assigned by `at`)."""
+    tz = ZoneInfo(d.timezone)
+    cols = (Item.id, Item.number, Item.title, Item.workflow_id, Item.support_due, Item.deadline_seq)
+    rows = {
+        i.id: i
+        for i in s.connection().execute(select(*cols).where(Item.directive_id == d.id))
+        if i.id in states
+    }
+    names = {u.code: u.name for u in s.scalars(select(Unit).where(Unit.directive_id == d.id))}
+    logs = _by_item(s, Action, at, d.id, states)
+    reminders = _by_item(s, Reminder, at, d.id, states)
+    escalations = _by_item(s, Escalation, at, d.id, states)
+    return [
+        _item_view(rows[k], states[k], at, tz, names, logs, reminders, escalations)
+        for k in order
+        if k in states
+    ]
 
 
 def _by_item(

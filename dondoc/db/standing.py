@@ -13,10 +13,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import BindParameter, ColumnElement, and_, bindparam, delete, insert, select
+from sqlalchemy import BindParameter, ColumnElement, and_, bindparam, case, delete, insert, select
 from sqlalchemy.orm import Session
 
 from dondoc.db.asof import COLUMNS, STANDING, ItemAt, L
@@ -29,7 +29,21 @@ _PAST = timedelta(microseconds=1)
 # What can move a standing (a report's progress cannot; its receipt comes as its own entry).
 MOVES = frozenset(k.value for k in LedgerKind if k != LedgerKind.REPORT)
 
-Facts = tuple[Any, ...]
+
+class Facts(NamedTuple):
+    """What the summary and a paged `status --as-of` read of an item over one segment."""
+
+    due: datetime
+    due_day: int  # date.toordinal() in the directive's timezone
+    before: str  # the category at or before `due`
+    after: str  # the category past `due`
+    done_day: int | None  # a late completion's counted day
+    closed_day: int | None  # completed or recalled on
+    units: list[list[str]]  # [[code, role], …] of the active units, sorted
+    soon: datetime | None  # from when it is due soon
+    early: str  # the status before `soon`
+    near: str  # the status from `soon` to `due`
+    late: str  # the status past `due`
 
 
 def in_force(at: datetime) -> ColumnElement[bool]:
@@ -42,12 +56,12 @@ def _day(instant: datetime, tz: ZoneInfo) -> int:
 
 
 def facts(st: ItemAt, tz: ZoneInfo) -> Facts | None:
-    """What the summary counts of an item folded up to some instant (None before it is assigned
-    with a deadline): due, its day, the category at and past it, the late completion's day, the
-    closing day, and the active units with their roles."""
+    """What an item folded up to some instant says for any cut-off until its next entry (None
+    before it is assigned with a deadline). The cut-off matters to its category only through
+    "past the deadline?", to its status also through "due soon yet?": both are kept."""
     if st.assigned_at is None or not st.deadlines:
         return None
-    due = st.due
+    due, soon = st.due, st.due_soon_at
     before, after = st.category(due), st.category(due + _PAST)
     done_day = None
     if before == Category.COMPLETED_LATE and st.done_at is not None:
@@ -55,7 +69,22 @@ def facts(st: ItemAt, tz: ZoneInfo) -> Facts | None:
     closed_at = st.completed_at if before.completed else st.recalled_at
     closed_day = _day(closed_at, tz) if closed_at is not None else None
     units = sorted([u.code, u.role] for u in st.units.values() if u.active)
-    return (due, _day(due, tz), before.value, after.value, done_day, closed_day, units)
+    near = st.status(due)
+    early = st.status(soon - _PAST) if soon is not None and soon <= due else near
+    late = st.status(due + _PAST)
+    return Facts(
+        due,
+        _day(due, tz),
+        before.value,
+        after.value,
+        done_day,
+        closed_day,
+        units,
+        soon,
+        early.value,
+        near.value,
+        late.value,
+    )
 
 
 def segments(rows: Iterable[Any], tz: ZoneInfo) -> Iterator[tuple[datetime, datetime, Facts]]:
@@ -92,20 +121,23 @@ def segments(rows: Iterable[Any], tz: ZoneInfo) -> Iterator[tuple[datetime, date
 def _rows(
     item_id: int, directive_id: int, spans: Iterable[tuple[datetime, datetime, Facts]]
 ) -> Iterator[dict[str, Any]]:
-    for since, until, (due, due_day, before, after, done_day, closed_day, units) in spans:
+    for since, until, f in spans:
         yield {
+            **f._asdict(),
             "until": until,
             "item_id": item_id,
             "since": since,
             "directive_id": directive_id,
-            "due": due,
-            "due_day": due_day,
-            "before": before,
-            "after": after,
-            "done_day": done_day,
-            "closed_day": closed_day,
-            "units": json.dumps(units, ensure_ascii=False),
+            "units": json.dumps(f.units, ensure_ascii=False),
         }
+
+
+def status_at(at: datetime) -> ColumnElement[str]:
+    """A segment's status at `at` (`schemas.status.derive_status`'s clock, in SQL)."""
+    expr: ColumnElement[str] = case(
+        (S.due < at, S.late), (and_(S.soon.is_not(None), S.soon <= at), S.near), else_=S.early
+    )
+    return expr
 
 
 def units_of(text: str) -> list[tuple[str, str]]:

@@ -61,7 +61,9 @@ def ledgers(draw: st.DrawFn) -> list[SimpleNamespace]:
             f["role"] = draw(st.sampled_from(["lead", "support"]))
         elif kind == K.DEADLINE:
             seq += 1
-            f = {"seq": seq, "due": at + draw(st.integers(-3, 20)) * DAY}
+            due = at + draw(st.integers(-3, 20)) * DAY
+            soon = draw(st.sampled_from([None, due - 2 * DAY, due - 6 * HOUR]))
+            f = {"seq": seq, "due": due, "due_soon_at": soon.isoformat() if soon else None}
         elif kind == K.COMPLETED:
             late = draw(st.booleans())
             f = {"status": "completed_late" if late else "completed_on_time", "done_at": at}
@@ -90,15 +92,17 @@ def test_the_segment_in_force_gives_the_folded_category_units_and_days(
         assert in_force == []
         return
     assert len(in_force) == 1
-    due, _day, before, after, done_day, closed_day, units = in_force[0]
+    f = in_force[0]
     category = state.category(at)
-    assert (after if at > due else before) == category.value
-    assert due == state.due
-    assert units == sorted([u.code, u.role] for u in state.units.values() if u.active)
+    assert (f.after if at > f.due else f.before) == category.value
+    status = f.late if at > f.due else f.near if f.soon and f.soon <= at else f.early
+    assert status == state.status(at).value
+    assert f.due == state.due
+    assert f.units == sorted([u.code, u.role] for u in state.units.values() if u.active)
     closed = state.completed_at if category.completed else state.recalled_at
-    assert closed_day == (closed.astimezone(TZ).date().toordinal() if closed else None)
+    assert f.closed_day == (closed.astimezone(TZ).date().toordinal() if closed else None)
     if category == Category.COMPLETED_LATE and state.done_at is not None:
-        assert done_day == state.done_at.astimezone(TZ).date().toordinal()
+        assert f.done_day == state.done_at.astimezone(TZ).date().toordinal()
 
 
 @settings(max_examples=100, deadline=None)
@@ -306,3 +310,25 @@ def test_a_receipt_moves_the_standing_only_of_an_item_awaiting_it(
         ledger.append(s, rows)
     assert before_at(ids[0], T0 + 2 * DAY) == Category.NOT_RECEIVED.value
     assert before_at(ids[0], T0 + 4 * DAY) == Category.IN_PROGRESS_ON_TIME.value
+
+
+@pytest.mark.parametrize("cut", ["2024-01-01", "2024-03-15", "2024-06-30", "2025-06-30"])
+def test_a_paged_status_as_of_counts_and_shows_what_the_full_listing_does(
+    many: tuple[SessionFactory, str], cut: str
+) -> None:
+    """Paged, `status --as-of` counts every item per status from the standing and folds only the
+    page: the counts are the full listing's, the pages hold every item once, open ones by the
+    deadline in force before the closed, each item as the full listing shows it."""
+    from dondoc.db.asof_view import directive_at
+
+    sessions, code = many
+    cutoff = Cutoff.parse(cut)
+    full = directive_at(sessions, code, cutoff)
+    pages = [directive_at(sessions, code, cutoff, limit=70, page=n) for n in range(1, 6)]
+    assert all(p.status_counts == dict(sorted(full.status_counts.items())) for p in pages)
+    assert all(p.total_items == full.total_items == 300 for p in pages)
+    shown = [i for p in pages for i in p.items]
+    assert sorted(shown, key=lambda i: i.number) == sorted(full.items, key=lambda i: i.number)
+    keys = [(i.status.closed, i.due) for i in shown]
+    assert keys == sorted(keys)
+    assert len(pages[-1].items) == 300 - 4 * 70

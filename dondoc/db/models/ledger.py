@@ -83,3 +83,9 @@ class StandingSegment(Base):
     # The active units, JSON [[code, role], …] sorted: items sharing their units are counted
     # together, the summary per unit expands the few groups.
     units: Mapped[str] = mapped_column(Text)
+    # Its status (`ItemStatus`) before `soon`, from `soon` to `due`, past `due`: a paged
+    # `status --as-of` counts and orders every item from these, and folds only its page.
+    soon: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    early: Mapped[str] = mapped_column(String(24))
+    near: Mapped[str] = mapped_column(String(24))
+    late: Mapped[str] = mapped_column(String(24))

@@ -40,6 +40,10 @@ def upgrade() -> None:
         sa.Column("done_day", sa.Integer(), nullable=True),
         sa.Column("closed_day", sa.Integer(), nullable=True),
         sa.Column("units", sa.Text(), nullable=False),
+        sa.Column("soon", UTC_DT, nullable=True),
+        sa.Column("early", sa.String(length=24), nullable=False),
+        sa.Column("near", sa.String(length=24), nullable=False),
+        sa.Column("late", sa.String(length=24), nullable=False),
         sa.ForeignKeyConstraint(
             ["item_id"], ["items.id"], name=op.f("fk_standing_item_id_items"), ondelete="CASCADE"
         ),
