@@ -7,6 +7,7 @@ import asyncio
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -94,3 +95,10 @@ class Served:
             )
             self._server = uvicorn.Server(config)
             await self._server.serve()
+
+
+def serving(target_host: str, tmp: Path) -> Iterator[Served]:
+    """A module's site: up for its tests, down after (the body of each `served` fixture)."""
+    found = Served(target_host, tmp).up()
+    yield found
+    found.down()

@@ -13,7 +13,7 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from tests.web.conftest import PASSWORD
-from tests.web.served import Served
+from tests.web.served import Served, serving
 
 pytestmark = pytest.mark.devserver
 CHROMIUM = Path("/usr/bin/chromium")
@@ -33,19 +33,21 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: 
 def served(
     dev_env: WorkflowEnvironment, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Served]:
-    found = Served(
-        dev_env.client.service_client.config.target_host, tmp_path_factory.mktemp("b")
-    ).up()
-    yield found
-    found.down()
+    host = dev_env.client.service_client.config.target_host
+    yield from serving(host, tmp_path_factory.mktemp("b"))
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
+def launched() -> Iterator[Browser]:
+    """Debian's Chromium for one module's tests (the body of each `browser` fixture)."""
     with sync_playwright() as p:
         found = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
         yield found
         found.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    yield from launched()
 
 
 def sign_in(browser: Browser, served: Served, who: str, viewport: dict[str, int]) -> Page:

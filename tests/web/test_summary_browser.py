@@ -11,13 +11,13 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 from temporalio.testing import WorkflowEnvironment
 
 from dondoc.db.session import open_database
 from tests.exports.seed_history import record_seed
-from tests.web.served import Served
-from tests.web.test_browser import CHROMIUM, DESK, PHONE, shot, sign_in
+from tests.web.served import Served, serving
+from tests.web.test_browser import DESK, PHONE, launched, shot, sign_in
 
 pytestmark = pytest.mark.devserver
 
@@ -26,11 +26,8 @@ pytestmark = pytest.mark.devserver
 def served(
     dev_env: WorkflowEnvironment, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Served]:
-    found = Served(
-        dev_env.client.service_client.config.target_host, tmp_path_factory.mktemp("s")
-    ).up()
-    yield found
-    found.down()
+    host = dev_env.client.service_client.config.target_host
+    yield from serving(host, tmp_path_factory.mktemp("s"))
 
 
 @pytest.fixture(scope="module")
@@ -42,10 +39,7 @@ def seed(served: Served) -> str:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        found = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        yield found
-        found.close()
+    yield from launched()
 
 
 def ask(page: Page, as_of: str, directive: str | None = None) -> None:
