@@ -15,6 +15,7 @@ from temporalio.client import Client
 from dondoc.config import Settings, WebSettings
 from dondoc.console import Renderer
 from dondoc.db.session import open_database
+from dondoc.db.summary import summarize
 from dondoc.errors import DondocError, InvalidInput
 from dondoc.local import devserver
 from dondoc.notify.outbox import Notifier
@@ -164,6 +165,8 @@ async def _play(
             lead = next(i for i in plan.items if i.number == "2").lead[0]
             accounts = demo_accounts(sessions, lead, plan.committee)
             await serve_web(settings, sessions, client, accounts, out)
+    # The report an office files at the cut-off (`dondoc summary --directive … --by item`).
+    out.summary(summarize(sessions, now=datetime.now(UTC), directive=plan.code, by="item"))
     return status_view(sessions, plan.code)
 
 

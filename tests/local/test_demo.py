@@ -97,6 +97,26 @@ class TestRun:
         after = [t for t in lines[header:] if " · nhiệm vụ " in t]
         assert (stopped < header, after) == (True, [])
 
+    def test_the_report_at_the_cut_off_comes_before_the_table(
+        self, demo_run: tuple[DirectiveView, list[str]]
+    ) -> None:
+        """The summary an office files (by item, at the end of the story) is printed before the
+        status table, and its total row counts what the table shows: every item, three
+        completed on time, one late."""
+        view, lines = demo_run
+        header = next(n for n, t in enumerate(lines) if t.startswith(f"{view.directive.code} — "))
+        titles = [n for n, t in enumerate(lines) if "Tổng hợp kết quả thực hiện nhiệm vụ" in t]
+        total = next(t for t in lines if "Tổng số" in t)
+        cells = [c.strip() for c in total.replace("│", "|").split("|") if c.strip()]
+        shown = [i.status for i in view.items]
+        expected = [
+            str(len(shown)),
+            str(shown.count(ItemStatus.COMPLETED_ON_TIME)),
+            str(shown.count(ItemStatus.COMPLETED_LATE)),
+        ]
+        assert expected[1:] == ["3", "1"]
+        assert (titles and titles[0] < header, cells[1:4]) == (True, expected)
+
     def test_the_story_ends_as_the_readme_tells_it(
         self, demo_run: tuple[DirectiveView, list[str]]
     ) -> None:
