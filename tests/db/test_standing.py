@@ -159,7 +159,9 @@ def _counts(row: Any) -> Counter[str]:
 
 @pytest.fixture
 def many(sessions: SessionFactory) -> tuple[SessionFactory, str]:
-    """300 items of the summary benchmark's shape (extended, late, recalled, on time)."""
+    """300 items of the summary benchmark's shape (extended, late, recalled, on time), under
+    unit codes of their own: the database is shared with other tests (a unit's inbox lists its
+    open items across every directive)."""
     import uuid
 
     from sqlalchemy import insert
@@ -181,13 +183,19 @@ def many(sessions: SessionFactory) -> tuple[SessionFactory, str]:
         )
         s.add(d)
         s.flush()
-        s.execute(insert(Unit), [{"directive_id": d.id, "code": u, "name": u} for u in BENCH_UNITS])
+        own = {u: f"{u}_{code[1:7]}" for u in BENCH_UNITS}
+        s.execute(
+            insert(Unit), [{"directive_id": d.id, "code": c, "name": c} for c in own.values()]
+        )
         base = int(s.scalar(select(Item.id).order_by(Item.id.desc()).limit(1)) or 0) + 1000
         rows = [_item(base + i, d.id, i) for i in range(300)]
-        for r, _, es in rows:
+        for r, units, es in rows:
             r["workflow_id"] = f"{code}/{r['id']}"
+            for a in units:
+                a["unit_code"] = own[a["unit_code"]]
             for e in es:
                 e["key"] = f"{code}:{e['key']}"
+                e["unit_code"] = own.get(e["unit_code"], e["unit_code"])
         s.execute(insert(Item), [r for r, _, _ in rows])
         s.execute(insert(Assignment), [a for _, units, _ in rows for a in units])
         s.execute(insert(LedgerEntry), [e for _, _, es in rows for e in es])
