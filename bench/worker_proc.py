@@ -14,13 +14,13 @@ import sys
 
 from temporalio.client import Client
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
-from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from bench import bare
 from dondoc.client import connect
 from dondoc.config import Settings
 from dondoc.db.session import make_engine, session_factory
 from dondoc.logs import configure_logging
+from dondoc.sandbox import ContextFreeRunner, passthrough
 from dondoc.worker import build_worker, trimming_memory
 
 
@@ -57,9 +57,8 @@ def bare_worker(client: Client, task_queue: str, settings: Settings) -> Worker:
         max_concurrent_local_activities=settings.activity_threads,
         max_concurrent_workflow_tasks=settings.workflow_tasks,
         max_cached_workflows=settings.max_cached_workflows,
-        workflow_runner=SandboxedWorkflowRunner(
-            restrictions=SandboxRestrictions.default.with_passthrough_modules("bench")
-        ),
+        # The same runner as dondoc's: sandboxed, no sandbox entry per payload (dondoc/sandbox.py).
+        workflow_runner=ContextFreeRunner(client.data_converter, passthrough("bench")),
     )
 
 

@@ -20,7 +20,6 @@ from temporalio.client import Client
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.worker import Interceptor, Worker
-from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from dondoc.activities.client import ClientActivities
 from dondoc.activities.lifecycle import LifecycleActivities
@@ -35,6 +34,7 @@ from dondoc.metrics import MetricsInterceptor, runtime_for, watching_outbox
 from dondoc.notify.channels import Channel
 from dondoc.notify.dispatch import Dispatcher, Policy, channels_from_settings
 from dondoc.notify.outbox import Notifier
+from dondoc.sandbox import workflow_runner
 from dondoc.schemas.notify import DigestWorkflowInput, OutboxWorkflowInput
 from dondoc.schemas.overrides import CalendarOverrides
 from dondoc.workflows.delivery import OutboxWorkflow
@@ -122,11 +122,8 @@ def build_worker(
         graceful_shutdown_timeout=shutdown_grace,
         # Tests: a sandbox or code error fails the workflow at once instead of retrying the task.
         workflow_failure_exception_types=[Exception] if fail_fast else [],
-        # Our schemas are pure pydantic models: pass them through instead of re-importing them
-        # for every workflow run (ms per activation and memory per cached run).
-        workflow_runner=SandboxedWorkflowRunner(
-            restrictions=SandboxRestrictions.default.with_passthrough_modules("dondoc", "pydantic")
-        ),
+        # Sandboxed, our modules passed through, and no sandbox entry per payload (sandbox.py).
+        workflow_runner=workflow_runner(client.data_converter),
     )
 
 

@@ -6,12 +6,14 @@ import ast
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, cast
 
 import pytest
 from temporalio.client import Client
 
 from dondoc import worker
+from dondoc.client import data_converter
 from dondoc.db.session import SessionFactory
 from dondoc.workflows import calls
 
@@ -40,7 +42,10 @@ def registered(monkeypatch: pytest.MonkeyPatch) -> Iterator[set[str]]:
     monkeypatch.setattr(worker, "Worker", _Captured)
     with ThreadPoolExecutor(max_workers=1) as executor:
         built = worker.build_worker(
-            cast(Client, object()), cast(SessionFactory, object()), "q", executor=executor
+            cast(Client, SimpleNamespace(data_converter=data_converter)),
+            cast(SessionFactory, object()),
+            "q",
+            executor=executor,
         )
         activities: list[Callable[..., Any]] = cast(Any, built).kwargs["activities"]
         yield {worker.activity_defn_name(a) for a in activities}

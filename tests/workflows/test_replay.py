@@ -14,6 +14,7 @@ from temporalio.worker import Replayer
 
 import dondoc.workflows
 from dondoc.client import data_converter
+from dondoc.sandbox import workflow_runner
 from dondoc.worker import WORKFLOWS
 from dondoc.workflows.directive import ITEMS_BY_ACTIVITY
 from dondoc.workflows.item_v1 import LEAN_COMPLETION, TELL_WITH_RECORD
@@ -88,7 +89,11 @@ def test_there_is_a_history_for_each_workflow() -> None:
 @pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
 async def test_recorded_history_replays(path: Path) -> None:
     """A change to workflow code that would alter these histories must go behind patched()."""
-    replayer = Replayer(workflows=WORKFLOWS, data_converter=data_converter)
+    replayer = Replayer(
+        workflows=WORKFLOWS,
+        data_converter=data_converter,
+        workflow_runner=workflow_runner(data_converter),  # the worker's own
+    )
     history = WorkflowHistory.from_json(path.stem, path.read_text(encoding="utf-8"))
     # Returned, not raised: with raise_on_replay_failure=True the assertion below could never fail.
     result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
