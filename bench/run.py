@@ -18,6 +18,7 @@ from bench.figures import FULL, QUICK, Sizes, table
 from bench.harness import Env, environment, median, percentile
 
 RESULTS = Path(__file__).parent / "results.json"
+LATENCY_CLIENTS = (1, 10)  # reports in flight for the `latency` figures (the lifecycle: 50)
 T = TypeVar("T")
 
 
@@ -133,6 +134,28 @@ class Bench:
         self.figures["events_per_item"] = median([o.events_per_item for o in ours])
         self.figures["parent_events_per_item"] = median([o.parent_events_per_item for o in ours])
         self.figures["bare_events_per_item"] = median([b.events_per_item for b in bare])
+
+    async def latency(self) -> None:
+        """The report's round trip with fewer reports in flight (1 and 10 clients, as many items
+        as the lifecycle's): how much of it is dondoc's own path and how much queueing."""
+        n = self.sizes.lifecycle_items
+        for clients in LATENCY_CLIENTS:
+            found = await self.rounds(
+                f"latency_{clients}c",
+                self.sizes.runs,
+                {
+                    "bare": lambda env, c=clients: lifecycle.bare_items(env, n, c),
+                    "dondoc": lambda env, c=clients: lifecycle.dondoc_items(env, n, c),
+                },
+            )
+            pairs = list(zip(found["bare"], found["dondoc"], strict=True))
+            name = f"report_rtt_p50_ms_{clients}c"
+            self.figures[name] = median([o.report_ms["p50"] for _, o in pairs])
+            self.figures[f"bare_{name}"] = median([b.report_ms["p50"] for b, _ in pairs])
+            self.ratio(
+                f"report_rtt_p50_vs_bare_{clients}c",
+                [o.report_ms["p50"] / b.report_ms["p50"] for b, o in pairs],
+            )
 
     async def largest(self) -> None:
         n = self.sizes.directive_items
@@ -252,6 +275,7 @@ async def main(
         bench.keep_earlier()
     steps: list[tuple[str, Callable[[], Awaitable[None]]]] = [
         ("throughput", bench.throughput),
+        ("latency", bench.latency),
         ("lists", lambda: asyncio.to_thread(bench.lists)),
         ("memory", bench.memory),
         ("largest", bench.largest),  # measures the start rate the storm's setup plans with
@@ -281,7 +305,15 @@ def cli() -> None:
         "--only",
         action="append",
         default=[],
-        choices=["throughput", "lists", "memory", "largest", "storm", "storm-default-cache"],
+        choices=[
+            "throughput",
+            "latency",
+            "lists",
+            "memory",
+            "largest",
+            "storm",
+            "storm-default-cache",
+        ],
         help="run only these figure groups (repeatable); storm-default-cache only when named",
     )
     parser.add_argument(
