@@ -31,11 +31,14 @@ with workflow.unsafe.imports_passed_through():
     from dondoc.workflows.alarm import Alarm
     from dondoc.workflows.item_effects import reject as _reject
     from dondoc.workflows.item_lifecycle import LifecycleUpdates
-    from dondoc.workflows.item_state import OPEN_PHASES, Book, TimerKind
+    from dondoc.workflows.item_state import OPEN_PHASES, Book, TimerKey, TimerKind
 
 # Since this patch: a closing report applied while an escalation was being recorded is not
 # overwritten by the escalation's `overdue` (the run loop re-reads the phase after the await).
 ESCALATION_AFTER_CLOSE = "escalation-after-close"
+# Since this patch: a support reminder whose timer is only seen after the support deadline (the
+# worker was away) is not sent; runs recorded before it sent it, and replay as they ran.
+SUPPORT_REMIND_BY_DEADLINE = "support-remind-by-deadline"
 
 
 @workflow.defn(name="TaskItem")
@@ -212,7 +215,15 @@ class TaskItemWorkflow(LifecycleUpdates):
             if b.closed or b.has_fired(key):
                 continue
             b.mark_fired(key)
-            for step in clock.timer_steps(b, key, self._now()):
+            for step in self._timer_steps(key):
                 await self._do(step)
             if key.kind == TimerKind.PERIOD_DUE:
                 self._boundary = True  # a period boundary: the natural place for a new history
+
+    def _timer_steps(self, key: TimerKey) -> list[steps.Step]:
+        b, now = self.b, self._now()
+        if clock.late_support_reminder(b, key, now) and not workflow.patched(
+            SUPPORT_REMIND_BY_DEADLINE
+        ):
+            return clock.support_reminder(b)  # as the run recorded before the patch did
+        return clock.timer_steps(b, key, now)

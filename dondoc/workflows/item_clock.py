@@ -38,12 +38,25 @@ def timers_due(b: Book, now: datetime) -> list[TimerKey]:
     return [key for key, at in b.timed_keys() if not b.has_fired(key) and now >= at]
 
 
+def late_support_reminder(b: Book, key: TimerKey, now: datetime) -> bool:
+    """The support reminder's timer seen only at or after the support deadline (a worker away
+    from before the reminder until after the deadline): no reminder is due any more."""
+    due = b.spec.support_due
+    return key.kind == TimerKind.SUPPORT_REMIND and due is not None and now >= due
+
+
+def support_reminder(b: Book) -> list[Step]:
+    """The support units not done, reminded of their own deadline."""
+    pending = [u.code for u in b.supports() if not u.done]
+    return [Remind(pending, f"support-{b.deadline_seq}")] if pending else []
+
+
 def timer_steps(b: Book, key: TimerKey, now: datetime) -> list[Step]:
-    """What a lifecycle timer does when it fires (nothing, if nobody is left to tell)."""
+    """What a lifecycle timer does when it fires (nothing, if nobody is left to tell, or if it
+    reminds of a deadline already past, as the due reminder and a milestone's do)."""
     kind, text = key.kind, str(key)
     if kind == TimerKind.SUPPORT_REMIND:
-        pending = [u.code for u in b.supports() if not u.done]
-        return [Remind(pending, f"support-{b.deadline_seq}")] if pending else []
+        return [] if late_support_reminder(b, key, now) else support_reminder(b)
     if kind in (TimerKind.RECEIPT_REMIND, TimerKind.RECEIPT_ESCALATE):
         pending = [u.code for u in b.units if u.received_at is None and not u.refused_at]
         if not pending:

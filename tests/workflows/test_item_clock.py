@@ -203,15 +203,20 @@ def test_the_support_reminder_with_every_support_unit_done_does_nothing() -> Non
     assert clock.timer_steps(b, TimerKey(TimerKind.SUPPORT_REMIND, 0), T0 + DAY) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: unlike the due reminder and a milestone's, the support reminder has no"
-    " deadline check: a worker back after support_due reminds of a deadline already passed",
-)
 def test_the_support_reminder_after_the_support_deadline_does_nothing() -> None:
     b = support_book()
     key = TimerKey(TimerKind.SUPPORT_REMIND, 0)
+    assert clock.late_support_reminder(b, key, DUE - 2 * DAY)
+    assert clock.timer_steps(b, key, DUE - 2 * DAY) == []
     assert clock.timer_steps(b, key, DUE - 2 * DAY + timedelta(hours=1)) == []
+
+
+def test_the_support_reminder_just_before_the_support_deadline_still_reminds() -> None:
+    b = support_book()
+    key = TimerKey(TimerKind.SUPPORT_REMIND, 0)
+    just_before = DUE - 2 * DAY - timedelta(seconds=1)
+    assert not clock.late_support_reminder(b, key, just_before)
+    assert clock.timer_steps(b, key, just_before) == [Remind(["MTTQ", "DOAN_TN"], "support-0")]
 
 
 # -- milestones -----------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from dondoc.client import data_converter
 from dondoc.sandbox import workflow_runner
 from dondoc.worker import WORKFLOWS
 from dondoc.workflows.directive import ITEMS_BY_ACTIVITY
+from dondoc.workflows.item import SUPPORT_REMIND_BY_DEADLINE
 from dondoc.workflows.item_v1 import LEAN_COMPLETION, TELL_WITH_RECORD
 
 HISTORIES = sorted((Path(__file__).parents[1] / "histories").glob("*.json"))
@@ -107,6 +108,7 @@ async def test_recorded_history_replays(path: Path) -> None:
         (LEAN_COMPLETION, "v2_item_on_time"),
         (TELL_WITH_RECORD, "v3_item_on_time"),
         (TELL_WITH_RECORD, "v3_item_escalated"),
+        (SUPPORT_REMIND_BY_DEADLINE, "v6_item_support_late"),
     ],
 )
 def test_each_patch_is_covered_by_a_recorded_history(patch: str, fixture: str) -> None:
