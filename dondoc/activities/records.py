@@ -80,10 +80,12 @@ class RecordActivities:
             items = s.scalars(
                 select(Item)
                 .where(Item.directive_id == directive.id)
+                .options(selectinload(Item.assignments))  # one query for the page, not one each
                 .order_by(Item.position)
                 .offset(inp.offset)
                 .limit(inp.limit)
             ).all()
+            known_units = [u.code for u in directive.units]
             return ItemPage(
                 items=[
                     ItemSpec.model_validate(
@@ -98,7 +100,7 @@ class RecordActivities:
                             "due": i.due,
                             "remind_at": i.remind_at,
                             "escalate_every": timedelta(seconds=i.escalate_every_s),
-                            "known_units": [u.code for u in directive.units],
+                            "known_units": known_units,
                         }
                     )
                     for i in items

@@ -12,7 +12,7 @@ from uuid import uuid4
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
@@ -602,6 +602,30 @@ def test_unknown_item_is_a_non_retryable_error(
 
 
 # --- load_items ----------------------------------------------------------------------------
+
+
+def test_load_items_reads_a_page_in_the_same_few_statements_whatever_its_size(
+    acts: RecordActivities, sessions: SessionFactory, code: str
+) -> None:
+    """The page's assignments in one query with the page, not one query per item."""
+    plan = make_plan(code, [item_yaml(str(n), DUE, support="[MTTQ]") for n in range(1, 41)])
+    store_directive(sessions, plan, NOW)
+    engine = sessions.kw["bind"]
+    counts = []
+    for limit in (4, 40):
+        statements: list[str] = []
+
+        def seen(*args: Any, _into: list[str] = statements) -> None:
+            _into.append(args[2])
+
+        event.listen(engine, "before_cursor_execute", seen)
+        try:
+            inp = LoadItemsInput(directive_code=code, offset=0, limit=limit)
+            assert len(run(acts.load_items, inp).items) == limit
+        finally:
+            event.remove(engine, "before_cursor_execute", seen)
+        counts.append(len(statements))
+    assert counts[0] == counts[1] <= 5, counts
 
 
 def test_load_items_pages_in_file_order_with_utc_deadlines(
