@@ -17,13 +17,17 @@ run inside the sandbox, with its restrictions: nothing a workflow does escapes i
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import temporalio.workflow
 from temporalio.bridge.proto.workflow_activation import WorkflowActivation
 from temporalio.bridge.proto.workflow_completion import WorkflowActivationCompletion
 from temporalio.converter import DataConverter, SerializationContext, StorageDriverStoreContext
 from temporalio.worker import WorkflowInstance, WorkflowInstanceDetails
-from temporalio.worker._command_aware_visitor import CommandInfo
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
+
+if TYPE_CHECKING:  # the SDK's own type for what it passes; nothing of it is used at run time
+    from temporalio.worker._command_aware_visitor import CommandInfo
 
 NO_STORE = StorageDriverStoreContext(target=None)
 
