@@ -7,8 +7,10 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
-from typing import Self
+from types import SimpleNamespace
+from typing import Any, Self, cast
 
 import pytest
 from temporalio import activity, workflow
@@ -25,7 +27,9 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker, WorkflowRunner
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, _runner
 
+from dondoc import worker
 from dondoc.client import data_converter
+from dondoc.db.session import SessionFactory
 from dondoc.sandbox import ContextFreeRunner, context_free, passthrough, workflow_runner
 
 
@@ -155,3 +159,22 @@ async def test_a_workflow_on_the_runner_is_still_held_to_the_sandboxs_rules(
     with pytest.raises(WorkflowFailureError) as failed:
         await _run(skipping_env, client, workflow_runner(client.data_converter), StrayClock)
     assert "datetime.datetime.now" in str(failed.value.cause)
+
+
+def test_the_worker_runs_its_workflows_on_this_runner(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`build_worker` (what `dondoc worker` runs) hands the SDK this runner, for its converter."""
+    # Here, not at the top: this module's workflows re-import it in the sandbox, and that
+    # module reads files when imported.
+    from tests.workflows.test_calls import _Captured
+
+    monkeypatch.setattr(worker, "Worker", _Captured)
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        built = worker.build_worker(
+            cast(Client, SimpleNamespace(data_converter=data_converter)),
+            cast(SessionFactory, object()),
+            "q",
+            executor=executor,
+        )
+    runner = cast(Any, built).kwargs["workflow_runner"]
+    assert isinstance(runner, ContextFreeRunner)
+    assert runner.converter_is_context_free
