@@ -32,9 +32,10 @@ SUPPORT_DUE_S = 10  # after the start; the support reminder comes 6 s before it
 REMIND_BEFORE = "PT6S"
 
 
-async def _no_task_pending(handle: WorkflowHandle[Any, Any]) -> None:
-    while (await handle.describe()).raw_description.HasField("pending_workflow_task"):  # noqa: ASYNC110
-        await asyncio.sleep(0.1)
+async def _no_task_pending(handle: WorkflowHandle[Any, Any], within_s: float = 30) -> None:
+    async with asyncio.timeout(within_s):
+        while (await handle.describe()).raw_description.HasField("pending_workflow_task"):  # noqa: ASYNC110
+            await asyncio.sleep(0.1)
 
 
 async def away_then_back(
