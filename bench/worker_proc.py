@@ -58,7 +58,9 @@ def bare_worker(client: Client, task_queue: str, settings: Settings) -> Worker:
         max_concurrent_workflow_tasks=settings.workflow_tasks,
         max_cached_workflows=settings.max_cached_workflows,
         # The same runner as dondoc's: sandboxed, no sandbox entry per payload (dondoc/sandbox.py).
-        workflow_runner=ContextFreeRunner(client.data_converter, passthrough("bench")),
+        workflow_runner=ContextFreeRunner.for_converter(
+            client.data_converter, passthrough("bench")
+        ),
     )
 
 

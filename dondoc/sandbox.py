@@ -17,6 +17,7 @@ run inside the sandbox, with its restrictions: nothing a workflow does escapes i
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import temporalio.workflow
@@ -37,21 +38,28 @@ def context_free(converter: DataConverter) -> bool:
     return converter.payload_codec is None and converter.external_storage is None
 
 
+@dataclass(frozen=True)
 class ContextFreeRunner(SandboxedWorkflowRunner):
     """`SandboxedWorkflowRunner` whose instances answer the payload passes' context outside the
-    sandbox when `converter` is `context_free` (otherwise it is the SDK's runner unchanged)."""
+    sandbox when `context_free_converter` (otherwise it is the SDK's runner unchanged).
 
-    def __init__(
-        self,
-        converter: DataConverter,
-        restrictions: SandboxRestrictions = SandboxRestrictions.default,
-    ) -> None:
-        super().__init__(restrictions=restrictions)
-        self.converter_is_context_free = context_free(converter)
+    Build it with `for_converter` from the converter the worker itself uses (the client's): a
+    codec added to another converter later would get no context. A dataclass like its base, so
+    the SDK's copies of a runner (`dataclasses.replace` in debug mode, `TEMPORAL_DEBUG`, the
+    OpenTelemetry plugin) keep its class and its flag.
+    """
+
+    context_free_converter: bool = False
+
+    @classmethod
+    def for_converter(
+        cls, converter: DataConverter, restrictions: SandboxRestrictions
+    ) -> ContextFreeRunner:
+        return cls(restrictions=restrictions, context_free_converter=context_free(converter))
 
     def create_instance(self, det: WorkflowInstanceDetails) -> WorkflowInstance:
         instance = super().create_instance(det)
-        return _NoContext(instance) if self.converter_is_context_free else instance
+        return _NoContext(instance) if self.context_free_converter else instance
 
 
 class _NoContext(WorkflowInstance):
@@ -92,4 +100,4 @@ def workflow_runner(converter: DataConverter) -> ContextFreeRunner:
     """dondoc's runner, for the worker and the replayer alike: our schemas are pure pydantic
     models, passed through instead of re-imported for every run (ms per activation and memory
     per cached run)."""
-    return ContextFreeRunner(converter, passthrough("dondoc", "pydantic"))
+    return ContextFreeRunner.for_converter(converter, passthrough("dondoc", "pydantic"))

@@ -9,13 +9,14 @@ import uuid
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, Self, cast
 
 import pytest
 from temporalio import activity, workflow
 from temporalio.api.common.v1 import Payload
-from temporalio.client import Client, WorkflowFailureError
+from temporalio.client import Client, WorkflowFailureError, WorkflowHistory
 from temporalio.converter import (
     ActivitySerializationContext,
     DataConverter,
@@ -24,13 +25,14 @@ from temporalio.converter import (
     WithSerializationContext,
 )
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker, WorkflowRunner
+from temporalio.worker import Replayer, Worker, WorkflowRunner
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, _runner
 
 from dondoc import worker
 from dondoc.client import data_converter
 from dondoc.db.session import SessionFactory
 from dondoc.sandbox import ContextFreeRunner, context_free, passthrough, workflow_runner
+from dondoc.worker import WORKFLOWS
 
 
 @activity.defn(name="echo")
@@ -145,7 +147,7 @@ async def test_a_codec_still_gets_the_activitys_context_from_the_sandbox(
         data_converter, payload_codec=RecordingCodec(seen)
     )
     client = Client(**{**skipping_env.client.config(), "data_converter": converter})
-    runner = ContextFreeRunner(converter, passthrough("dondoc", "pydantic"))
+    runner = ContextFreeRunner.for_converter(converter, passthrough("dondoc", "pydantic"))
     assert await _run(skipping_env, client, runner, ScheduleElsewhere, "Khối vận") == "Khối vận"
     activities = [c for c in seen if isinstance(c, ActivitySerializationContext)]
     assert activities, seen
@@ -177,4 +179,30 @@ def test_the_worker_runs_its_workflows_on_this_runner(monkeypatch: pytest.Monkey
         )
     runner = cast(Any, built).kwargs["workflow_runner"]
     assert isinstance(runner, ContextFreeRunner)
-    assert runner.converter_is_context_free
+    assert runner.context_free_converter
+
+
+def test_the_sdks_copy_of_the_runner_keeps_its_class_and_flag() -> None:
+    """Debug mode (`TEMPORAL_DEBUG`) and the OpenTelemetry plugin copy a sandboxed runner with
+    `dataclasses.replace`: the copy must still be this runner, still context-free."""
+    runner = workflow_runner(data_converter)
+    copy = dataclasses.replace(runner, restrictions=passthrough("dondoc", "pydantic", "tests"))
+    assert isinstance(copy, ContextFreeRunner)
+    assert copy.context_free_converter
+
+
+async def test_recorded_histories_replay_on_the_runner_in_debug_mode() -> None:
+    """The SDK's debug mode relaxes the sandbox by copying the runner (it crashed on a runner
+    with an `__init__` of its own)."""
+    history = Path(__file__).parents[1] / "histories" / "v6_item_support_late.json"
+    replayer = Replayer(
+        workflows=WORKFLOWS,
+        data_converter=data_converter,
+        workflow_runner=workflow_runner(data_converter),
+        debug_mode=True,
+    )
+    result = await replayer.replay_workflow(
+        WorkflowHistory.from_json(history.stem, history.read_text(encoding="utf-8")),
+        raise_on_replay_failure=False,
+    )
+    assert result.replay_failure is None
