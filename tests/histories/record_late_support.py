@@ -5,6 +5,10 @@ deadline: `python -m tests.histories.record_late_support LABEL` writes
 The code before SUPPORT_REMIND_BY_DEADLINE reminded the support unit of a deadline already past
 (v5); the code since skips that reminder behind the patch (v6, with the patch marker). Both
 histories replay on the current code (tests/workflows/test_replay.py).
+
+v5 was recorded on a checkout of f86df92 (the code before the patch) with this file and
+tests/workflows/test_support_downtime.py copied in, its import of the patch id replaced by the
+string: the scenario is the test's own, so both histories come from the same steps.
 """
 
 from __future__ import annotations

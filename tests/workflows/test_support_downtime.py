@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
+from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowHandle, WorkflowHistory
 from temporalio.testing import WorkflowEnvironment
 
@@ -30,6 +31,7 @@ pytestmark = pytest.mark.devserver
 
 SUPPORT_DUE_S = 10  # after the start; the support reminder comes 6 s before it
 REMIND_BEFORE = "PT6S"
+REMIND_S = timedelta(seconds=4)
 
 
 async def _no_task_pending(handle: WorkflowHandle[Any, Any], within_s: float = 30) -> None:
@@ -57,8 +59,9 @@ async def away_then_back(
     async with build_worker(client, sessions, task_queue, fail_fast=True):
         await start(client, sessions, Settings(task_queue=task_queue), plan)
         await handle.query("state")  # answered once its first task has run: its timers set
-    away = (t0 + timedelta(seconds=back_s) - datetime.now(UTC)).total_seconds()
-    assert away > 0, "the start took longer than the worker was to stay away"
+    left = datetime.now(UTC)
+    assert left < t0 + REMIND_S, f"setup: the worker left {left - t0} after the start"
+    away = (t0 + timedelta(seconds=back_s) - left).total_seconds()
     await asyncio.sleep(away)
     async with build_worker(client, sessions, task_queue, fail_fast=True):
         await _no_task_pending(handle)  # the fired timer's task, before any report
@@ -73,7 +76,20 @@ async def away_then_back(
             .join(Item, Item.id == Reminder.item_id)
             .where(Item.workflow_id == handle.id)
         ).all()
-    return [(u, k) for u, k in reminders], await handle.fetch_history()
+    history = await handle.fetch_history()
+    return [(u, k) for u, k in reminders], history
+
+
+def reminder_task_started(history: WorkflowHistory) -> datetime:
+    """When the task that handled the fired reminder timer started: the instant its code saw."""
+    events = list(history.events)
+    fired = next(
+        i for i, e in enumerate(events) if e.event_type == EventType.EVENT_TYPE_TIMER_FIRED
+    )
+    task = next(
+        e for e in events[fired:] if e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED
+    )
+    return task.event_time.ToDatetime(tzinfo=UTC)
 
 
 def patches(history: WorkflowHistory) -> set[str]:
@@ -83,9 +99,12 @@ def patches(history: WorkflowHistory) -> set[str]:
 async def test_a_worker_back_after_the_support_deadline_reminds_nobody_of_it(
     dev_env: WorkflowEnvironment, sqlite_sessions: SessionFactory, task_queue: str
 ) -> None:
+    t0 = datetime.now(UTC)
     reminders, history = await away_then_back(
         dev_env, sqlite_sessions, task_queue, SUPPORT_DUE_S + 1
     )
+    seen = reminder_task_started(history) - t0
+    assert seen >= timedelta(seconds=SUPPORT_DUE_S), f"setup: the timer was handled at {seen}"
     assert reminders == []
     assert SUPPORT_REMIND_BY_DEADLINE in patches(history)
 
@@ -93,6 +112,9 @@ async def test_a_worker_back_after_the_support_deadline_reminds_nobody_of_it(
 async def test_a_worker_back_before_the_support_deadline_still_reminds_the_support_unit(
     dev_env: WorkflowEnvironment, sqlite_sessions: SessionFactory, task_queue: str
 ) -> None:
+    t0 = datetime.now(UTC)
     reminders, history = await away_then_back(dev_env, sqlite_sessions, task_queue, 5)
+    seen = reminder_task_started(history) - t0
+    assert REMIND_S <= seen < timedelta(seconds=SUPPORT_DUE_S), f"setup: handled at {seen}"
     assert reminders == [("MTTQ", "support-0")]
     assert SUPPORT_REMIND_BY_DEADLINE not in patches(history)  # no marker where nothing changed
