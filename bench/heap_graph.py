@@ -19,6 +19,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from dondoc.sandbox import unwrapped
+
 Roots = list[tuple[str, list[Any]]]
 
 
@@ -58,9 +60,14 @@ def shared_ids(fence: Iterable[Any], extra_roots: Iterable[Any] = ()) -> set[int
     return seen - fenced
 
 
+def sandbox_of(running: Any) -> Any:
+    """A cache entry's instance as the runner built it (dondoc's runner wraps the sandbox's)."""
+    return unwrapped(running.instance)
+
+
 def impl_of(running: Any) -> Any:
     """The SDK's workflow instance of a cache entry (inside its sandbox, if sandboxed)."""
-    sandbox = running.instance
+    sandbox = sandbox_of(running)
     if hasattr(sandbox, "globals_and_locals"):
         return sandbox.globals_and_locals["__temporal_in_sandbox"].instance
     return sandbox
@@ -68,7 +75,7 @@ def impl_of(running: Any) -> Any:
 
 def parts_of_run(running: Any) -> Roots:
     """A cached run's roots, the workflow's own state first (dondoc's `Book` field by field)."""
-    sandbox, impl = running.instance, impl_of(running)
+    sandbox, impl = sandbox_of(running), impl_of(running)
     parts: Roots = []
     wf = impl._object
     book = getattr(wf, "b", None)
