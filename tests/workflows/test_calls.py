@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, cast
@@ -36,9 +37,9 @@ class _Captured:
         self.kwargs = kwargs
 
 
-@pytest.fixture
-def registered(monkeypatch: pytest.MonkeyPatch) -> Iterator[set[str]]:
-    """The activity names `build_worker` registers (no server: the Worker is captured)."""
+@contextmanager
+def built_worker(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
+    """What `build_worker` passes the SDK's Worker (no server: the Worker is captured)."""
     monkeypatch.setattr(worker, "Worker", _Captured)
     with ThreadPoolExecutor(max_workers=1) as executor:
         built = worker.build_worker(
@@ -47,7 +48,14 @@ def registered(monkeypatch: pytest.MonkeyPatch) -> Iterator[set[str]]:
             "q",
             executor=executor,
         )
-        activities: list[Callable[..., Any]] = cast(Any, built).kwargs["activities"]
+        yield cast(Any, built).kwargs
+
+
+@pytest.fixture
+def registered(monkeypatch: pytest.MonkeyPatch) -> Iterator[set[str]]:
+    """The activity names `build_worker` registers."""
+    with built_worker(monkeypatch) as kwargs:
+        activities: list[Callable[..., Any]] = kwargs["activities"]
         yield {worker.activity_defn_name(a) for a in activities}
 
 

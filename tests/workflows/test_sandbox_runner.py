@@ -7,11 +7,9 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Any, Self, cast
+from typing import Self
 
 import pytest
 from temporalio import activity, workflow
@@ -28,9 +26,7 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer, Worker, WorkflowRunner
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, _runner
 
-from dondoc import worker
 from dondoc.client import data_converter
-from dondoc.db.session import SessionFactory
 from dondoc.sandbox import ContextFreeRunner, context_free, passthrough, workflow_runner
 from dondoc.worker import WORKFLOWS
 
@@ -167,17 +163,10 @@ def test_the_worker_runs_its_workflows_on_this_runner(monkeypatch: pytest.Monkey
     """`build_worker` (what `dondoc worker` runs) hands the SDK this runner, for its converter."""
     # Here, not at the top: this module's workflows re-import it in the sandbox, and that
     # module reads files when imported.
-    from tests.workflows.test_calls import _Captured
+    from tests.workflows.test_calls import built_worker
 
-    monkeypatch.setattr(worker, "Worker", _Captured)
-    with ThreadPoolExecutor(max_workers=1) as executor:
-        built = worker.build_worker(
-            cast(Client, SimpleNamespace(data_converter=data_converter)),
-            cast(SessionFactory, object()),
-            "q",
-            executor=executor,
-        )
-    runner = cast(Any, built).kwargs["workflow_runner"]
+    with built_worker(monkeypatch) as kwargs:
+        runner = kwargs["workflow_runner"]
     assert isinstance(runner, ContextFreeRunner)
     assert runner.context_free_converter
 
