@@ -11,12 +11,11 @@ from sqlalchemy.orm import Session
 
 from dondoc.db.asof import ItemAt, fold
 from dondoc.db.models import Action, Directive, Escalation, Item, Reminder, Unit
-from dondoc.db.queries import action_log
+from dondoc.db.queries import action_log, find_directive
 from dondoc.db.session import SessionFactory
 from dondoc.db.standing import S, in_force, status_at
-from dondoc.errors import UnknownDirective
 from dondoc.schemas.messages import DirectiveStatus, ItemStatus, Role
-from dondoc.schemas.summary import Category, Cutoff, GanttRow
+from dondoc.schemas.summary import Cutoff, GanttRow
 from dondoc.schemas.views import (
     DirectiveHeader,
     DirectiveView,
@@ -25,13 +24,6 @@ from dondoc.schemas.views import (
     ReminderView,
     UnitView,
 )
-
-
-def find_directive(s: Session, code: str) -> Directive:
-    d = s.scalars(select(Directive).where(Directive.code == code)).one_or_none()
-    if d is None:
-        raise UnknownDirective(code)
-    return d
 
 
 def directive_at(
@@ -54,10 +46,9 @@ def directive_at(
         if limit is None:
             every = select(Item.id).where(Item.directive_id == d.id)
             order = list(s.scalars(every.order_by(Item.position, Item.id)))
-            states = fold(s, every, at)
         else:
             counts, order = _page(s, d.id, at, limit, (page - 1) * limit)
-            states = fold(s, order, at)
+        states = fold(s, order, at)
         views = _views(s, d, at, states, order)
         if limit is None:
             for v in views:
@@ -84,7 +75,8 @@ def directive_at(
         )
 
 
-_CLOSED = [Category.COMPLETED_ON_TIME.value, Category.COMPLETED_LATE.value, Category.RECALLED.value]
+# A closed item's status does not move with the clock: its status at the deadline says so.
+_CLOSED = [s.value for s in ItemStatus if s.closed]
 
 
 def page_queries(directive_id: int, at: datetime) -> tuple[Select[str, int], Select[int]]:
@@ -93,7 +85,7 @@ def page_queries(directive_id: int, at: datetime) -> tuple[Select[str, int], Sel
     mine = and_(S.directive_id == directive_id, in_force(at))
     status = status_at(at)
     tally = select(status.label("status"), func.count().label("n")).where(mine).group_by(status)
-    urgent = (case((S.before.in_(_CLOSED), 1), else_=0), S.due, S.item_id)
+    urgent = (case((S.near.in_(_CLOSED), 1), else_=0), S.due, S.item_id)
     return tally, select(S.item_id).where(mine).order_by(*urgent)
 
 

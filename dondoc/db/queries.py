@@ -41,6 +41,14 @@ def item_status(item: Item, now: datetime) -> ItemStatus:
     )
 
 
+def find_directive(s: Session, code: str) -> Directive:
+    """The directive with this code, or UnknownDirective (the readers' lookup)."""
+    d = s.scalars(select(Directive).where(Directive.code == code)).one_or_none()
+    if d is None:
+        raise UnknownDirective(code)
+    return d
+
+
 def directive_view(
     sessions: SessionFactory,
     code: str,
@@ -54,9 +62,7 @@ def directive_view(
     seconds for 10,000 items (their actions, reminders, escalations as models) is then paid
     for the page only. Without it, every item in the directive's order."""
     with sessions() as s:
-        d = s.scalars(select(Directive).where(Directive.code == code)).one_or_none()
-        if d is None:
-            raise UnknownDirective(code)
+        d = find_directive(s, code)
         tz = ZoneInfo(d.timezone)
         names = {u.code: u.name for u in s.scalars(select(Unit).where(Unit.directive_id == d.id))}
         stmt = select(Item).where(Item.directive_id == d.id).options(selectinload(Item.assignments))

@@ -12,8 +12,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from dondoc.db.asof_view import directive_at, find_directive
+from dondoc.db.asof_view import directive_at
 from dondoc.db.models import Unit
+from dondoc.db.queries import find_directive
 from dondoc.db.session import SessionFactory
 from dondoc.db.summary import summarize
 from dondoc.labels import CATEGORY_VN, DONE_VN
